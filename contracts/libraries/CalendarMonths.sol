@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+/// @title CalendarMonths
+/// @notice Monthly due dates in China Standard Time (UTC+8, no daylight saving): the k-th monthly
+/// due time after a first one falls on the same day of the month (clamped to the month's last day,
+/// so 31 January is followed by 28 or 29 February, then 31 March) at the same time of day.
+/// @dev Lets the SettlementRegistry keep a monthly schedule as its first due time instead of a
+/// storage word per instalment. Day arithmetic follows Howard Hinnant's `days_from_civil` /
+/// `civil_from_days` algorithms (public domain), valid for due times from 1970-01-02 to the end of
+/// uint40. `protocol/schedule.ts` mirrors it; `test/schedule.test.ts` checks that both agree.
+library CalendarMonths {
+    uint256 internal constant DAY = 1 days;
+    /// @dev China Standard Time is UTC+8 all year.
+    uint256 internal constant TZ_OFFSET = 8 hours;
+    /// @dev Days beyond 28 of each month of a common year, two bits a month at bit 2*month.
+    uint256 internal constant EXTRA_DAYS = 0x3bbeecc;
+
+    /// @notice A time's China-Standard-Time calendar date and second of the day.
+    function civil(uint256 time) internal pure returns (uint256 year, uint256 month, uint256 day, uint256 secondOfDay) {
+        // Unchecked: time < 2^40, so the sum cannot overflow; the algorithm only subtracts smaller
+        // terms from larger ones (see Hinnant's derivation).
+        unchecked {
+            uint256 local = time + TZ_OFFSET;
+            secondOfDay = local % DAY;
+            uint256 z = local / DAY + 719468;
+            uint256 era = z / 146097;
+            uint256 doe = z - era * 146097;
+            uint256 yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+            uint256 doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+            uint256 mp = (5 * doy + 2) / 153;
+            day = doy - (153 * mp + 2) / 5 + 1;
+            month = mp < 10 ? mp + 3 : mp - 9;
+            year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        }
+    }
+
+    /// @notice The due time `k` months after `firstDueAt` (k = 0 gives `firstDueAt` back).
+    function dueAt(uint256 firstDueAt, uint256 k) internal pure returns (uint256) {
+        (uint256 year, uint256 month, uint256 day, uint256 secondOfDay) = civil(firstDueAt);
+        // Unchecked: k < 2^16 and years stay far below 2^40.
+        unchecked {
+            uint256 monthIndex = month - 1 + k;
+            year += monthIndex / 12;
+            month = (monthIndex % 12) + 1;
+            return dueInMonth(daysFromCivil(year, month, 1), daysInMonth(year, month), day, secondOfDay);
+        }
+    }
+
+    /// @notice The due time in the month starting on day `monthStart` (days since 1970-01-01) of
+    /// `monthLength` days, for a schedule anchored on day `anchorDay` at `secondOfDay`.
+    function dueInMonth(
+        uint256 monthStart,
+        uint256 monthLength,
+        uint256 anchorDay,
+        uint256 secondOfDay
+    ) internal pure returns (uint256) {
+        // Unchecked: monthStart >= 1 (1970-01-02 onwards), so the result is positive and small.
+        unchecked {
+            uint256 day = anchorDay < monthLength ? anchorDay : monthLength;
+            return (monthStart + day - 1) * DAY + secondOfDay - TZ_OFFSET;
+        }
+    }
+
+    function daysInMonth(uint256 year, uint256 month) internal pure returns (uint256) {
+        if (month == 2 && isLeapYear(year)) return 29;
+        return 28 + ((EXTRA_DAYS >> (month * 2)) & 3);
+    }
+
+    function isLeapYear(uint256 year) internal pure returns (bool) {
+        return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    }
+
+    /// @dev Days since 1970-01-01 of a proleptic Gregorian date (year >= 1970).
+    function daysFromCivil(uint256 year, uint256 month, uint256 day) internal pure returns (uint256) {
+        unchecked {
+            uint256 y = month <= 2 ? year - 1 : year;
+            uint256 era = y / 400;
+            uint256 yoe = y - era * 400;
+            uint256 doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+            uint256 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+            return era * 146097 + doe - 719468;
+        }
+    }
+}

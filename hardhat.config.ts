@@ -1,0 +1,51 @@
+import { createRequire } from "node:module";
+
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+// solc comes from the npm package `solc` (WebAssembly), pinned exactly in
+// package.json, so compiling never downloads anything. The version below must
+// equal that package's version; `test/toolchain.test.ts` checks it.
+const require = createRequire(import.meta.url);
+const solcVersion: string = require("solc/package.json").version;
+
+export const EVM_VERSION = "cancun";
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    version: solcVersion,
+    path: require.resolve("solc/soljson.js"),
+    // Deployed as is from OpenZeppelin: the one authority over every Hejie contract.
+    npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
+    settings: {
+      evmVersion: EVM_VERSION,
+      optimizer: { enabled: true, runs: 10_000 },
+      viaIR: true,
+    },
+  },
+  paths: {
+    sources: "./contracts",
+    tests: { mocha: "./test", solidity: "./test/contracts" },
+    ignition: "./deploy",
+  },
+  test: {
+    solidity: {
+      profiles: {
+        // The default profile keeps `npm test` quick on a 2-core machine.
+        default: { fuzz: { runs: 10_000 }, invariant: { runs: 64, depth: 32 } },
+        // `npm run test:fuzz-deep` digs further.
+        deep: { fuzz: { runs: 10_000 }, invariant: { runs: 512, depth: 128 } },
+      },
+    },
+  },
+  networks: {
+    hardhatMainnet: { type: "edr-simulated", chainType: "l1", hardfork: EVM_VERSION },
+    consortium: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("HEJIE_CONSORTIUM_RPC_URL"),
+      accounts: [configVariable("HEJIE_CONSORTIUM_DEPLOYER_KEY")],
+    },
+  },
+});

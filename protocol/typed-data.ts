@@ -1,0 +1,108 @@
+/**
+ * The EIP-712 typed data of Hejie's signed records: the one definition shared by the contracts'
+ * tests, the gateway and the portal. `contracts/libraries/SettlementHashing.sol` holds the same type
+ * strings; test/typed-data.test.ts checks that both sides produce the same hashes.
+ *
+ * Amounts are minor currency units (fen for CNY); times are Unix seconds.
+ */
+export const SETTLEMENT_DOMAIN_NAME = "Hejie Registry";
+export const SETTLEMENT_DOMAIN_VERSION = "1";
+
+export const settlementTypes = {
+  Settlement: [
+    { name: "caseId", type: "bytes32" },
+    { name: "borrower", type: "address" },
+    { name: "platform", type: "address" },
+    { name: "lawyer", type: "address" },
+    { name: "documentHash", type: "bytes32" },
+    { name: "currency", type: "string" },
+    { name: "originalPrincipal", type: "uint64" },
+    { name: "loanFormedAt", type: "uint40" },
+    { name: "settledAmount", type: "uint64" },
+    { name: "instalments", type: "Instalment[]" },
+    { name: "gracePeriod", type: "uint32" },
+    { name: "curePeriod", type: "uint32" },
+    { name: "contestWindow", type: "uint32" },
+    { name: "amends", type: "bytes32" },
+    { name: "borrowerNonce", type: "uint32" },
+    { name: "platformNonce", type: "uint32" },
+    { name: "lawyerNonce", type: "uint32" },
+    { name: "deadline", type: "uint40" },
+  ],
+  Instalment: [
+    { name: "dueAt", type: "uint40" },
+    { name: "amount", type: "uint64" },
+  ],
+} as const;
+
+export const paymentReportTypes = {
+  PaymentReport: [
+    { name: "settlementId", type: "bytes32" },
+    { name: "sequence", type: "uint32" },
+    { name: "amount", type: "uint64" },
+    { name: "paidAt", type: "uint40" },
+    { name: "bankReference", type: "bytes32" },
+  ],
+} as const;
+
+export interface Instalment {
+  dueAt: bigint;
+  amount: bigint;
+}
+
+export interface Settlement {
+  caseId: string;
+  borrower: string;
+  platform: string;
+  lawyer: string;
+  documentHash: string;
+  currency: string;
+  originalPrincipal: bigint;
+  loanFormedAt: bigint;
+  settledAmount: bigint;
+  instalments: Instalment[];
+  gracePeriod: bigint;
+  curePeriod: bigint;
+  contestWindow: bigint;
+  amends: string;
+  borrowerNonce: bigint;
+  platformNonce: bigint;
+  lawyerNonce: bigint;
+  deadline: bigint;
+}
+
+/** The signed `Settlement` without its schedule: the first argument of the contract's `register*`. */
+export type SettlementTerms = Omit<Settlement, "instalments">;
+
+/** A calendar-monthly schedule as the plan that generates it (see protocol/schedule.ts). */
+export interface MonthlyPlan {
+  firstDueAt: bigint;
+  count: bigint;
+  amount: bigint;
+  lastAmount: bigint;
+}
+
+export interface PaymentReport {
+  settlementId: string;
+  /** 0, 1, 2, … per agreement, in reporting order. */
+  sequence: bigint;
+  amount: bigint;
+  paidAt: bigint;
+  bankReference: string;
+}
+
+export interface Eip712Domain {
+  name: string;
+  version: string;
+  chainId: bigint;
+  verifyingContract: string;
+}
+
+export function termsOf(settlement: Settlement): SettlementTerms {
+  const { instalments: _schedule, ...terms } = settlement;
+  return terms;
+}
+
+export function settlementDomain(chainId: bigint, verifyingContract: string): Eip712Domain {
+  return { name: SETTLEMENT_DOMAIN_NAME, version: SETTLEMENT_DOMAIN_VERSION, chainId, verifyingContract };
+}
