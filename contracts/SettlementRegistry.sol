@@ -7,6 +7,7 @@ import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {ISettlementRegistry} from "./interfaces/ISettlementRegistry.sol";
 import {MemberRegistry} from "./MemberRegistry.sol";
 import {CalendarMonths} from "./libraries/CalendarMonths.sol";
+import {LedgerWord} from "./libraries/LedgerWord.sol";
 import {Roles} from "./libraries/Roles.sol";
 import {SettlementHashing} from "./libraries/SettlementHashing.sol";
 import {SignatureVerification} from "./libraries/SignatureVerification.sol";
@@ -30,10 +31,11 @@ import {
 /// @notice See {ISettlementRegistry}.
 /// @dev Abstract: deployed as `HejieRegistry`, whose keys (`MemberRegistry`) it checks signatures
 /// against. Storage is shaped for gas (figures in `bench/gas.json`):
-/// - an agreement is two slots: its `Ledger` (all a payment reads and writes) and its `Profile`;
-/// - a monthly schedule costs nothing more: its due dates are recomputed by `CalendarMonths`; any
-///   other schedule is stored packed, four instalments a word, each as (whole days after the first
-///   due time: uint16, cumulative amount: uint48);
+/// - an agreement is two slots: its ledger word (`LedgerWord`: all a payment reads and writes) and
+///   its `Profile`;
+/// - a monthly schedule costs nothing more: its due times are recomputed from the first one, kept in
+///   calendar form (`CalendarMonths`); any other schedule is stored packed, four instalments a word,
+///   each as (whole days after the first due time: uint16, cumulative amount: uint48);
 /// - reports are de-duplicated by the ledger's report counter (each agreement's reports carry
 ///   sequence numbers), so recording one writes no new storage;
 /// - whether an instalment was completed late is a bit, written only when it is late.
@@ -47,7 +49,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     uint256 private constant OFFSET_MASK = type(uint16).max;
     uint256 private constant ENTRY_MASK = type(uint64).max;
 
-    mapping(bytes32 settlementId => Ledger) private _ledgers;
+    mapping(bytes32 settlementId => uint256 ledgerWord) private _ledgers;
     mapping(bytes32 settlementId => Profile) private _profiles;
     mapping(bytes32 settlementId => mapping(uint256 word => uint256 entries)) private _explicitSchedules;
     mapping(bytes32 settlementId => mapping(uint256 word => uint256 bits)) private _paidLate;
@@ -67,9 +69,9 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         bytes calldata lawyerSignature
     ) external returns (bytes32 id) {
         bytes32 instalmentsHash = _checkInstalments(terms, instalments);
-        // Casts: the count is at most MAX_INSTALMENTS (checked).
-        Ledger memory ledger = _newLedger(terms, instalments[0].dueAt, uint16(instalments.length), 0);
-        id = _register(terms, instalmentsHash, ledger, borrowerSignature, platformSignature, lawyerSignature);
+        uint32 platformId;
+        (id, platformId) = _register(terms, instalmentsHash, borrowerSignature, platformSignature, lawyerSignature);
+        _ledgers[id] = _newLedger(platformId, instalments[0].dueAt, instalments.length, 0, terms.settledAmount);
         _storeExplicit(id, instalments);
     }
 
@@ -82,9 +84,9 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         bytes calldata lawyerSignature
     ) external returns (bytes32 id) {
         bytes32 instalmentsHash = _checkPlan(terms, plan);
-        // Casts: the total fits uint48 (checked), so does every amount.
-        Ledger memory ledger = _newLedger(terms, plan.firstDueAt, plan.count, uint48(plan.amount));
-        id = _register(terms, instalmentsHash, ledger, borrowerSignature, platformSignature, lawyerSignature);
+        uint32 platformId;
+        (id, platformId) = _register(terms, instalmentsHash, borrowerSignature, platformSignature, lawyerSignature);
+        _ledgers[id] = _newLedger(platformId, plan.firstDueAt, plan.count, plan.amount, terms.settledAmount);
     }
 
     /// @inheritdoc ISettlementRegistry
@@ -93,10 +95,9 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         if (msg.sender != terms.borrower && msg.sender != terms.platform && msg.sender != terms.lawyer) {
             revert SettlementRegistryNotParty(id, msg.sender);
         }
-        Ledger storage ledger = _ledgers[id];
-        Status current = ledger.status;
+        Status current = LedgerWord.status(_ledgers[id]);
         if (current != Status.None) revert SettlementRegistryAlreadyRegistered(id, current);
-        ledger.status = Status.Cancelled;
+        _ledgers[id] = LedgerWord.withStatus(0, Status.Cancelled);
         emit SettlementCancelled(id, msg.sender);
     }
 
@@ -133,13 +134,14 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         bytes32 reasonHash
     ) external {
         bytes32 id = report.settlementId;
-        Ledger storage ledger = _ledgers[id];
-        _requireExists(id, ledger.status);
-        if (report.sequence >= ledger.reportCount) revert SettlementRegistryReportNotRecorded(id, report.sequence);
+        uint256 word = _existingLedger(id);
+        if (report.sequence >= LedgerWord.reportCount(word)) {
+            revert SettlementRegistryReportNotRecorded(id, report.sequence);
+        }
         // The report must be the one the platform signed: its oracle key may since have been revoked,
         // but it must have been one of this platform's ORACLE keys.
         Key memory signer = _keyOf(_recoverReportSigner(report, signature));
-        if (signer.accountId != ledger.platformId || signer.role != Roles.ORACLE) {
+        if (signer.accountId != LedgerWord.platformId(word) || signer.role != Roles.ORACLE) {
             revert SettlementRegistryInvalidReportSignature(id, report.sequence);
         }
         Profile storage profile = _profiles[id];
@@ -163,8 +165,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
 
     /// @inheritdoc ISettlementRegistry
     function declareDefault(bytes32 id) external {
-        Status current = _ledgers[id].status;
-        _requireExists(id, current);
+        Status current = LedgerWord.status(_existingLedger(id));
         if (current != Status.Active) revert SettlementRegistryTransitionNotAllowed(id, current, Status.InDefault);
         if (compliance(id).standing != Standing.Defaulted) revert SettlementRegistryNotDefaulted(id);
         _setStatus(id, current, Status.InDefault, bytes32(0));
@@ -172,18 +173,16 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
 
     /// @inheritdoc ISettlementRegistry
     function transition(bytes32 id, Status to, bytes32 resolutionHash) external restricted {
-        Ledger memory ledger = _ledgers[id];
-        Status from = ledger.status;
-        _requireExists(id, from);
+        uint256 word = _existingLedger(id);
+        Status from = LedgerWord.status(word);
         bool allowed;
         if (from == Status.Active || from == Status.InDefault) {
             allowed = to == Status.Disputed || to == Status.Terminated;
         } else if (from == Status.Disputed) {
             // A dispute resolved for an agreement that is fully paid completes it.
-            allowed =
-                ledger.paidTotal == ledger.totalDue
-                    ? (to == Status.Completed || to == Status.Terminated)
-                    : (to == Status.Active || to == Status.InDefault || to == Status.Terminated);
+            allowed = LedgerWord.paidTotal(word) == LedgerWord.totalDue(word)
+                ? (to == Status.Completed || to == Status.Terminated)
+                : (to == Status.Active || to == Status.InDefault || to == Status.Terminated);
         }
         if (!allowed) revert SettlementRegistryTransitionNotAllowed(id, from, to);
         _setStatus(id, from, to, resolutionHash);
@@ -209,53 +208,52 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
 
     /// @inheritdoc ISettlementRegistry
     function getSettlement(bytes32 id) external view returns (Ledger memory, Profile memory) {
-        return (_ledgers[id], _profiles[id]);
+        return (LedgerWord.decode(_ledgers[id]), _profiles[id]);
     }
 
     /// @inheritdoc ISettlementRegistry
     function getInstalment(bytes32 id, uint256 index) external view returns (InstalmentView memory) {
-        Ledger memory ledger = _existingLedger(id);
-        if (index >= ledger.instalmentCount) {
-            revert SettlementRegistryInstalmentOutOfRange(id, index, ledger.instalmentCount);
-        }
-        return _instalmentView(id, ledger, _profiles[id], index);
+        uint256 word = _existingLedger(id);
+        uint256 count = LedgerWord.instalmentCount(word);
+        if (index >= count) revert SettlementRegistryInstalmentOutOfRange(id, index, count);
+        return _instalmentView(id, word, _profiles[id], index);
     }
 
     /// @inheritdoc ISettlementRegistry
     function getInstalments(bytes32 id) external view returns (InstalmentView[] memory views) {
-        Ledger memory ledger = _existingLedger(id);
+        uint256 word = _existingLedger(id);
         Profile memory profile = _profiles[id];
-        views = new InstalmentView[](ledger.instalmentCount);
+        views = new InstalmentView[](LedgerWord.instalmentCount(word));
         for (uint256 i = 0; i < views.length; ++i) {
-            views[i] = _instalmentView(id, ledger, profile, i);
+            views[i] = _instalmentView(id, word, profile, i);
         }
     }
 
     /// @inheritdoc ISettlementRegistry
     function compliance(bytes32 id) public view returns (Compliance memory c) {
-        Ledger memory ledger = _existingLedger(id);
-        c.status = ledger.status;
-        c.totalDue = ledger.totalDue;
-        c.paidTotal = ledger.paidTotal;
-        uint256 next = _settledCount(id, ledger, ledger.paidTotal);
-        // Casts: next <= count <= MAX_INSTALMENTS; amounts are bounded by totalDue (uint48).
+        uint256 word = _existingLedger(id);
+        uint256 count = LedgerWord.instalmentCount(word);
+        c.status = LedgerWord.status(word);
+        // Casts: amounts fit 48 bits, counts 16 (see LedgerWord).
+        c.totalDue = uint64(LedgerWord.totalDue(word));
+        c.paidTotal = uint64(LedgerWord.paidTotal(word));
+        uint256 next = _settledCount(id, word, c.paidTotal);
         c.nextInstalment = uint16(next);
-        uint256 dueCount = _dueCount(id, ledger, block.timestamp);
-        if (dueCount != 0) c.dueToDate = uint64(_cumulative(id, ledger, dueCount - 1));
+        uint256 dueCount = _dueCount(id, word, block.timestamp);
+        if (dueCount != 0) c.dueToDate = uint64(_cumulative(id, word, dueCount - 1));
         if (c.dueToDate > c.paidTotal) c.arrears = c.dueToDate - c.paidTotal;
-        if (next == ledger.instalmentCount) {
+        if (next == count) {
             c.standing = Standing.Completed;
             return c;
         }
-        uint256 due = _dueAt(id, ledger, next);
+        uint256 due = _dueAt(id, word, next);
         if (block.timestamp <= due) return c; // Performing
         c.daysOverdue = uint32((block.timestamp - due) / 1 days);
         // The earliest unpaid instalment is always the most overdue one.
         InstalmentState worst = _overdueState(_profiles[id], due);
-        c.standing =
-            worst == InstalmentState.OverdueInGrace
-                ? Standing.OverdueInGrace
-                : (worst == InstalmentState.OverdueInCure ? Standing.OverdueInCure : Standing.Defaulted);
+        c.standing = worst == InstalmentState.OverdueInGrace
+            ? Standing.OverdueInGrace
+            : (worst == InstalmentState.OverdueInCure ? Standing.OverdueInCure : Standing.Defaulted);
     }
 
     /// @inheritdoc ISettlementRegistry
@@ -272,53 +270,29 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
                           REGISTRATION INTERNALS
     //////////////////////////////////////////////////////////////*/
 
-    /// @dev The ledger of a new agreement; `_register` fills in the platform.
-    function _newLedger(
-        SettlementTerms calldata terms,
-        uint40 firstDueAt,
-        uint16 count,
-        uint48 regularAmount
-    ) private pure returns (Ledger memory) {
-        return
-            Ledger({
-                platformId: 0,
-                status: Status.Active,
-                reportCount: 0,
-                firstDueAt: firstDueAt,
-                instalmentCount: count,
-                regularAmount: regularAmount,
-                // Cast: the schedule checks made sure the total fits uint48.
-                totalDue: uint48(terms.settledAmount),
-                paidTotal: 0
-            });
-    }
-
     /// @dev Everything registration shares once the schedule is checked: deadline, replay, the three
-    /// signers, the amendment link, and the two storage slots.
+    /// signers, the amendment link and the profile. The caller then writes the ledger word.
     function _register(
         SettlementTerms calldata terms,
         bytes32 instalmentsHash,
-        Ledger memory ledger,
         bytes calldata borrowerSignature,
         bytes calldata platformSignature,
         bytes calldata lawyerSignature
-    ) private returns (bytes32 id) {
+    ) private returns (bytes32 id, uint32 platformId) {
         // Check: the deadline and that these terms were never registered nor cancelled.
         if (block.timestamp > terms.deadline) revert SettlementRegistryExpired(terms.deadline);
         id = _hashTypedDataV4(SettlementHashing.hashSettlement(terms, instalmentsHash));
-        Status current = _ledgers[id].status;
+        Status current = LedgerWord.status(_ledgers[id]);
         if (current == Status.Cancelled) revert SettlementRegistrySignatureCancelled(id);
         if (current != Status.None) revert SettlementRegistryAlreadyRegistered(id, current);
 
         // Check: each party is an active key in its role and signed with its current nonce.
         uint32 borrowerId = _checkSigner(terms.borrower, Roles.BORROWER, terms.borrowerNonce, id, borrowerSignature);
-        uint32 platformId = _checkSigner(terms.platform, Roles.PLATFORM, terms.platformNonce, id, platformSignature);
+        platformId = _checkSigner(terms.platform, Roles.PLATFORM, terms.platformNonce, id, platformSignature);
         uint32 lawyerId = _checkSigner(terms.lawyer, Roles.LAWYER, terms.lawyerNonce, id, lawyerSignature);
 
         // Effect:
         if (terms.amends != bytes32(0)) _supersede(terms.amends, id, borrowerId, platformId);
-        ledger.platformId = platformId;
-        _ledgers[id] = ledger;
         _profiles[id] = Profile({
             borrowerId: borrowerId,
             lawyerId: lawyerId,
@@ -338,6 +312,25 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         );
     }
 
+    /// @dev The ledger word of a new, Active agreement. The schedule checks bounded every value.
+    function _newLedger(
+        uint32 platformId,
+        uint256 firstDueAt,
+        uint256 count,
+        uint256 regularAmount,
+        uint256 totalDue
+    ) private pure returns (uint256) {
+        return
+            LedgerWord.pack(
+                platformId,
+                Status.Active,
+                CalendarMonths.encode(firstDueAt),
+                count,
+                regularAmount,
+                totalDue
+            );
+    }
+
     /// @dev Validates an explicit schedule and returns its EIP-712 array hash.
     function _checkInstalments(
         SettlementTerms calldata terms,
@@ -345,6 +338,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     ) private pure returns (bytes32) {
         uint256 count = instalments.length;
         _checkCount(count);
+        _checkFirstDue(instalments[0].dueAt);
         uint256 total;
         uint256 previousDue;
         for (uint256 i = 0; i < count; ++i) {
@@ -364,6 +358,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     function _checkPlan(SettlementTerms calldata terms, MonthlyPlan calldata plan) private pure returns (bytes32) {
         uint256 count = plan.count;
         _checkCount(count);
+        _checkFirstDue(plan.firstDueAt);
         if (plan.amount == 0 || plan.lastAmount == 0) revert SettlementRegistryZeroPlanAmount();
         _checkTotal(terms, uint256(plan.amount) * (count - 1) + plan.lastAmount);
         return SettlementHashing.hashMonthlyPlan(plan);
@@ -372,6 +367,10 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     function _checkCount(uint256 count) private pure {
         if (count == 0) revert SettlementRegistryEmptySchedule();
         if (count > MAX_INSTALMENTS) revert SettlementRegistryTooManyInstalments(count, MAX_INSTALMENTS);
+    }
+
+    function _checkFirstDue(uint256 firstDueAt) private pure {
+        if (firstDueAt > CalendarMonths.MAX_FIRST_DUE) revert SettlementRegistryFirstDueTooLate(firstDueAt);
     }
 
     function _checkTotal(SettlementTerms calldata terms, uint256 total) private pure {
@@ -395,12 +394,12 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     }
 
     function _supersede(bytes32 amended, bytes32 id, uint32 borrowerId, uint32 platformId) private {
-        Status from = _ledgers[amended].status;
-        _requireExists(amended, from);
+        uint256 word = _existingLedger(amended);
+        Status from = LedgerWord.status(word);
         if (from != Status.Active && from != Status.InDefault && from != Status.Disputed) {
             revert SettlementRegistryNotAmendable(amended, from);
         }
-        if (_profiles[amended].borrowerId != borrowerId || _ledgers[amended].platformId != platformId) {
+        if (_profiles[amended].borrowerId != borrowerId || LedgerWord.platformId(word) != platformId) {
             revert SettlementRegistryAmendmentPartiesDiffer(amended);
         }
         _successors[amended] = id;
@@ -453,50 +452,55 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         (accountId, ) = _activeKey(oracle, Roles.ORACLE);
     }
 
+    /// @dev The hot path of every payment: one read and one write of the agreement's ledger word.
     function _recordPayment(PaymentReport calldata report, uint32 oraclePlatformId) private {
         // Check:
         bytes32 id = report.settlementId;
-        Ledger memory ledger = _ledgers[id];
-        Status status = ledger.status;
-        _requireExists(id, status);
+        uint256 sequence = report.sequence;
+        uint256 amount = report.amount;
+        uint256 paidAt = report.paidAt;
+        uint256 word = _ledgers[id];
+        Status status = LedgerWord.status(word);
         if (status != Status.Active && status != Status.InDefault && status != Status.Disputed) {
+            _requireExists(id, status);
             revert SettlementRegistryNotPayable(id, status);
         }
-        if (ledger.platformId != oraclePlatformId) {
-            revert SettlementRegistryWrongPlatform(id, oraclePlatformId, ledger.platformId);
+        uint32 platformId = LedgerWord.platformId(word);
+        if (platformId != oraclePlatformId) revert SettlementRegistryWrongPlatform(id, oraclePlatformId, platformId);
+        uint256 reportCount = LedgerWord.reportCount(word);
+        // Casts below: the sequence is a uint32, the count a uint16, paid-at a uint40, the amount a uint64.
+        if (sequence != reportCount) {
+            if (sequence < reportCount) revert SettlementRegistryReportAlreadyRecorded(id, uint32(sequence));
+            revert SettlementRegistryReportOutOfOrder(id, uint32(sequence), uint32(reportCount));
         }
-        uint32 sequence = report.sequence;
-        if (sequence < ledger.reportCount) revert SettlementRegistryReportAlreadyRecorded(id, sequence);
-        if (sequence > ledger.reportCount) revert SettlementRegistryReportOutOfOrder(id, sequence, ledger.reportCount);
-        uint256 amount = report.amount;
-        if (amount == 0) revert SettlementRegistryZeroPayment(id, sequence);
-        if (report.paidAt > block.timestamp) revert SettlementRegistryPaymentInFuture(id, sequence, report.paidAt);
-        uint256 outstanding = ledger.totalDue - ledger.paidTotal;
-        if (amount > outstanding) revert SettlementRegistryOverpayment(id, sequence, report.amount, outstanding);
-
+        if (amount == 0) revert SettlementRegistryZeroPayment(id, uint32(sequence));
+        if (paidAt > block.timestamp) revert SettlementRegistryPaymentInFuture(id, uint32(sequence), uint40(paidAt));
+        uint256 paidBefore = LedgerWord.paidTotal(word);
+        uint256 totalDue = LedgerWord.totalDue(word);
+        if (amount > totalDue - paidBefore) {
+            revert SettlementRegistryOverpayment(id, uint32(sequence), uint64(amount), totalDue - paidBefore);
+        }
         if (sequence == type(uint16).max) revert SettlementRegistryTooManyReports(id);
 
-        // Effect:
-        uint256 paidBefore = ledger.paidTotal;
-        // Casts: amount <= outstanding keeps the sum within totalDue (uint48); the count was checked.
-        ledger.paidTotal = uint48(paidBefore + amount);
-        ledger.reportCount = uint16(sequence + 1);
-        bool completes = ledger.paidTotal == ledger.totalDue && status != Status.Disputed;
+        // Effect: amount <= outstanding keeps the sum within totalDue; the count was checked.
+        uint256 paidAfter = paidBefore + amount;
         // A disputed agreement stays with the committee even once paid (see `transition`).
-        if (completes) ledger.status = Status.Completed;
-        _ledgers[id] = ledger;
-        _flagLateCompletions(id, ledger, paidBefore, report.paidAt);
-        emit PaymentRecorded(id, sequence, report.amount, report.paidAt);
+        bool completes = paidAfter == totalDue && status != Status.Disputed;
+        word = LedgerWord.withPayment(word, paidAfter, sequence + 1, completes ? Status.Completed : status);
+        _ledgers[id] = word;
+        _flagLateCompletions(id, word, paidBefore, paidAt);
+        emit PaymentRecorded(id, uint32(sequence), uint64(amount), uint40(paidAt));
         if (completes) emit StatusChanged(id, status, Status.Completed, bytes32(0));
     }
 
-    /// @dev Sets the paid-late bit of every instalment this payment completes after its due date.
+    /// @dev Sets the paid-late bit of every instalment this payment completes after its due time.
     /// Payments apply in the order they are recorded, each completing instalments at its paid-at time.
-    function _flagLateCompletions(bytes32 id, Ledger memory l, uint256 paidBefore, uint256 paidAt) private {
-        uint256 to = _settledCount(id, l, l.paidTotal);
-        for (uint256 i = _settledCount(id, l, paidBefore); i < to; ++i) {
-            // Due times increase: once one is met, so are the later ones.
-            if (paidAt <= _dueAt(id, l, i)) return;
+    /// Due times increase, so the scan stops at the first instalment completed on time: an on-time
+    /// payment computes one due time.
+    function _flagLateCompletions(bytes32 id, uint256 word, uint256 paidBefore, uint256 paidAt) private {
+        uint256 to = _settledCount(id, word, LedgerWord.paidTotal(word));
+        for (uint256 i = _settledCount(id, word, paidBefore); i < to; ++i) {
+            if (paidAt <= _dueAt(id, word, i)) return;
             _paidLate[id][i >> 8] |= 1 << (i & 0xff);
         }
     }
@@ -504,34 +508,37 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     /*//////////////////////////////////////////////////////////////
                            SCHEDULE INTERNALS
     //////////////////////////////////////////////////////////////*/
-    // A schedule is read through its ledger: monthly when `regularAmount != 0` (due times from the
-    // calendar), else explicit (packed in `_explicitSchedules`).
+    // A schedule is read through its ledger word: monthly when `regularAmount != 0` (due times from
+    // the calendar), else explicit (packed in `_explicitSchedules`).
 
     function _explicitEntry(bytes32 id, uint256 i) private view returns (uint256 dayOffset, uint256 cumulative) {
-        uint256 word = _explicitSchedules[id][i / ENTRIES_PER_WORD];
-        uint256 entry = (word >> ((i % ENTRIES_PER_WORD) * ENTRY_BITS)) & ENTRY_MASK;
+        uint256 entries = _explicitSchedules[id][i / ENTRIES_PER_WORD];
+        uint256 entry = (entries >> ((i % ENTRIES_PER_WORD) * ENTRY_BITS)) & ENTRY_MASK;
         return (entry & OFFSET_MASK, entry >> OFFSET_BITS);
     }
 
-    function _dueAt(bytes32 id, Ledger memory l, uint256 i) private view returns (uint256) {
-        if (l.regularAmount != 0) return CalendarMonths.dueAt(l.firstDueAt, i);
+    function _dueAt(bytes32 id, uint256 word, uint256 i) private view returns (uint256) {
+        uint256 first = LedgerWord.firstDue(word);
+        if (LedgerWord.regularAmount(word) != 0) return CalendarMonths.dueAt(first, i);
         (uint256 dayOffset, ) = _explicitEntry(id, i);
-        return l.firstDueAt + dayOffset * 1 days;
+        return CalendarMonths.dueAt(first, 0) + dayOffset * 1 days;
     }
 
     /// @dev The amount due by instalment `i` inclusive.
-    function _cumulative(bytes32 id, Ledger memory l, uint256 i) private view returns (uint256) {
-        if (l.regularAmount != 0) return i + 1 == l.instalmentCount ? l.totalDue : uint256(l.regularAmount) * (i + 1);
+    function _cumulative(bytes32 id, uint256 word, uint256 i) private view returns (uint256) {
+        uint256 regular = LedgerWord.regularAmount(word);
+        if (regular != 0) return i + 1 == LedgerWord.instalmentCount(word) ? LedgerWord.totalDue(word) : regular * (i + 1);
         (, uint256 cumulative) = _explicitEntry(id, i);
         return cumulative;
     }
 
     /// @dev How many instalments `paid` covers in full.
-    function _settledCount(bytes32 id, Ledger memory l, uint256 paid) private view returns (uint256) {
-        uint256 count = l.instalmentCount;
-        if (paid >= l.totalDue) return count;
-        if (l.regularAmount != 0) {
-            uint256 covered = paid / l.regularAmount;
+    function _settledCount(bytes32 id, uint256 word, uint256 paid) private view returns (uint256) {
+        uint256 count = LedgerWord.instalmentCount(word);
+        if (paid >= LedgerWord.totalDue(word)) return count;
+        uint256 regular = LedgerWord.regularAmount(word);
+        if (regular != 0) {
+            uint256 covered = paid / regular;
             return covered < count - 1 ? covered : count - 1;
         }
         // Binary search: cumulative amounts strictly increase.
@@ -539,19 +546,19 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         uint256 high = count;
         while (low < high) {
             uint256 mid = (low + high) / 2;
-            if (_cumulative(id, l, mid) <= paid) low = mid + 1;
+            if (_cumulative(id, word, mid) <= paid) low = mid + 1;
             else high = mid;
         }
         return low;
     }
 
     /// @dev How many instalments are due at or before `time`.
-    function _dueCount(bytes32 id, Ledger memory l, uint256 time) private view returns (uint256) {
+    function _dueCount(bytes32 id, uint256 word, uint256 time) private view returns (uint256) {
         uint256 low = 0;
-        uint256 high = l.instalmentCount;
+        uint256 high = LedgerWord.instalmentCount(word);
         while (low < high) {
             uint256 mid = (low + high) / 2;
-            if (_dueAt(id, l, mid) <= time) low = mid + 1;
+            if (_dueAt(id, word, mid) <= time) low = mid + 1;
             else high = mid;
         }
         return low;
@@ -559,21 +566,22 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
 
     function _instalmentView(
         bytes32 id,
-        Ledger memory ledger,
+        uint256 word,
         Profile memory profile,
         uint256 i
     ) private view returns (InstalmentView memory v) {
-        uint256 due = _dueAt(id, ledger, i);
-        uint256 cumulative = _cumulative(id, ledger, i);
+        uint256 due = _dueAt(id, word, i);
+        uint256 cumulative = _cumulative(id, word, i);
         // Casts: due times come from uint40 inputs; amounts are bounded by totalDue (uint48).
         v.dueAt = uint40(due);
-        v.amount = uint64(i == 0 ? cumulative : cumulative - _cumulative(id, ledger, i - 1));
-        if (ledger.paidTotal >= cumulative) {
+        v.amount = uint64(i == 0 ? cumulative : cumulative - _cumulative(id, word, i - 1));
+        if (LedgerWord.paidTotal(word) >= cumulative) {
             bool late = _paidLate[id][i >> 8] & (1 << (i & 0xff)) != 0;
             v.state = late ? InstalmentState.PaidLate : InstalmentState.PaidOnTime;
         } else if (block.timestamp <= due) {
-            v.state =
-                i == 0 || block.timestamp > _dueAt(id, ledger, i - 1) ? InstalmentState.Due : InstalmentState.NotYetDue;
+            v.state = i == 0 || block.timestamp > _dueAt(id, word, i - 1)
+                ? InstalmentState.Due
+                : InstalmentState.NotYetDue;
         } else {
             v.state = _overdueState(profile, due);
         }
@@ -591,9 +599,10 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
                                 HELPERS
     //////////////////////////////////////////////////////////////*/
 
-    function _existingLedger(bytes32 id) private view returns (Ledger memory ledger) {
-        ledger = _ledgers[id];
-        _requireExists(id, ledger.status);
+    /// @dev The ledger word of a registered agreement.
+    function _existingLedger(bytes32 id) private view returns (uint256 word) {
+        word = _ledgers[id];
+        _requireExists(id, LedgerWord.status(word));
     }
 
     function _requireExists(bytes32 id, Status status) private pure {
@@ -601,7 +610,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     }
 
     function _setStatus(bytes32 id, Status from, Status to, bytes32 reason) private {
-        _ledgers[id].status = to;
+        _ledgers[id] = LedgerWord.withStatus(_ledgers[id], to);
         emit StatusChanged(id, from, to, reason);
     }
 

@@ -35,30 +35,38 @@ library CalendarMonths {
         }
     }
 
-    /// @notice The due time `k` months after `firstDueAt` (k = 0 gives `firstDueAt` back).
-    function dueAt(uint256 firstDueAt, uint256 k) internal pure returns (uint256) {
-        (uint256 year, uint256 month, uint256 day, uint256 secondOfDay) = civil(firstDueAt);
-        // Unchecked: k < 2^16 and years stay far below 2^40.
+    /// @notice The latest first due time a schedule may have: 9999-12-31 23:59:59 UTC, well inside
+    /// what the calendar form can hold (month indexes up to 2^18, past the year 23,000).
+    uint256 internal constant MAX_FIRST_DUE = 253402300799;
+
+    uint256 private constant DAY_SHIFT = 17;
+    uint256 private constant MONTH_SHIFT = 22;
+
+    /// @notice A time in calendar form, as a schedule keeps its first due time: months since January
+    /// 1970 (bits 22-39), day of the month (bits 17-21) and second of the day (bits 0-16), in China
+    /// Standard Time. Later monthly due times then need no date decomposition. `time` must be at
+    /// most `MAX_FIRST_DUE`.
+    function encode(uint256 time) internal pure returns (uint256) {
+        (uint256 year, uint256 month, uint256 day, uint256 secondOfDay) = civil(time);
+        // Unchecked: year >= 1970 and month >= 1.
         unchecked {
-            uint256 monthIndex = month - 1 + k;
-            year += monthIndex / 12;
-            month = (monthIndex % 12) + 1;
-            return dueInMonth(daysFromCivil(year, month, 1), daysInMonth(year, month), day, secondOfDay);
+            return (((year - 1970) * 12 + month - 1) << MONTH_SHIFT) | (day << DAY_SHIFT) | secondOfDay;
         }
     }
 
-    /// @notice The due time in the month starting on day `monthStart` (days since 1970-01-01) of
-    /// `monthLength` days, for a schedule anchored on day `anchorDay` at `secondOfDay`.
-    function dueInMonth(
-        uint256 monthStart,
-        uint256 monthLength,
-        uint256 anchorDay,
-        uint256 secondOfDay
-    ) internal pure returns (uint256) {
-        // Unchecked: monthStart >= 1 (1970-01-02 onwards), so the result is positive and small.
+    /// @notice The due time `k` months after the calendar-form time `first` (k = 0 gives `first` back
+    /// as a Unix time), on the same day of the month clamped to the month's length.
+    function dueAt(uint256 first, uint256 k) internal pure returns (uint256) {
+        // Unchecked: every field is small (see `encode`); dates are after 1970, so the days count and
+        // the sum with the second of day exceed the timezone offset subtracted.
         unchecked {
-            uint256 day = anchorDay < monthLength ? anchorDay : monthLength;
-            return (monthStart + day - 1) * DAY + secondOfDay - TZ_OFFSET;
+            uint256 monthIndex = (first >> MONTH_SHIFT) + k;
+            uint256 year = 1970 + monthIndex / 12;
+            uint256 month = (monthIndex % 12) + 1;
+            uint256 day = (first >> DAY_SHIFT) & 31;
+            uint256 monthLength = daysInMonth(year, month);
+            if (day > monthLength) day = monthLength;
+            return daysFromCivil(year, month, day) * DAY + (first & 0x1ffff) - TZ_OFFSET;
         }
     }
 
