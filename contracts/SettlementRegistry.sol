@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 
 import {ISettlementRegistry} from "./interfaces/ISettlementRegistry.sol";
@@ -48,6 +47,8 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     uint256 private constant OFFSET_BITS = 16;
     uint256 private constant OFFSET_MASK = type(uint16).max;
     uint256 private constant ENTRY_MASK = type(uint64).max;
+    /// @dev Half the secp256k1 group order: a larger `s` is the malleable twin of a signature (EIP-2).
+    uint256 private constant HALF_ORDER = 0x7FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF5D576E7357A4501DDFE92F46681B20A0;
 
     mapping(bytes32 settlementId => uint256 ledgerWord) private _ledgers;
     mapping(bytes32 settlementId => Profile) private _profiles;
@@ -431,19 +432,40 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
                             PAYMENT INTERNALS
     //////////////////////////////////////////////////////////////*/
 
+    /// @dev The signer of a report: `ecrecover` of its EIP-712 digest from a compact signature,
+    /// refusing what OpenZeppelin's `ECDSA.tryRecover` refuses (an `s` in the upper half of the
+    /// group order, a failed recovery). Assembly, because every report of a batch runs it: the
+    /// struct hash is the typehash and the report's five calldata words, the digest is EIP-712's
+    /// keccak256(0x1901 ‖ domain separator ‖ struct hash), and the precompile gets (digest, v, r, s).
     function _recoverReportSigner(
         PaymentReport calldata report,
         OracleSignature calldata signature
-    ) private view returns (address) {
-        (address signer, ECDSA.RecoverError err, ) = ECDSA.tryRecover(
-            paymentReportDigest(report),
-            signature.r,
-            signature.vs
-        );
-        if (err != ECDSA.RecoverError.NoError) {
-            revert SettlementRegistryInvalidReportSignature(report.settlementId, report.sequence);
+    ) private view returns (address signer) {
+        bytes32 typehash = SettlementHashing.PAYMENT_REPORT_TYPEHASH;
+        bytes32 domainSeparator = _domainSeparatorV4();
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, typehash)
+            calldatacopy(add(ptr, 0x20), report, 0xa0)
+            let structHash := keccak256(ptr, 0xc0)
+            mstore(ptr, 0x1901000000000000000000000000000000000000000000000000000000000000)
+            mstore(add(ptr, 0x02), domainSeparator)
+            mstore(add(ptr, 0x22), structHash)
+            let digest := keccak256(ptr, 0x42)
+            let vs := calldataload(add(signature, 0x20))
+            let s := shr(1, shl(1, vs))
+            if iszero(gt(s, HALF_ORDER)) {
+                mstore(ptr, digest)
+                mstore(add(ptr, 0x20), add(shr(255, vs), 27))
+                mstore(add(ptr, 0x40), calldataload(signature))
+                mstore(add(ptr, 0x60), s)
+                // The precompile returns nothing for an invalid signature: `signer` stays zero.
+                mstore(0x00, 0)
+                pop(staticcall(gas(), 0x01, ptr, 0x80, 0x00, 0x20))
+                signer := mload(0x00)
+            }
         }
-        return signer;
+        if (signer == address(0)) revert SettlementRegistryInvalidReportSignature(report.settlementId, report.sequence);
     }
 
     /// @dev The platform account of an active ORACLE key. Oracle keys are plain keys: a report does not
@@ -453,13 +475,27 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     }
 
     /// @dev The hot path of every payment: one read and one write of the agreement's ledger word.
+    /// The report's fields are read as the raw calldata words its signature covers: a word with dirty
+    /// high bits would have changed the digest, so it cannot come with a valid oracle signature, and
+    /// the range checks below refuse it regardless.
     function _recordPayment(PaymentReport calldata report, uint32 oraclePlatformId) private {
         // Check:
-        bytes32 id = report.settlementId;
-        uint256 sequence = report.sequence;
-        uint256 amount = report.amount;
-        uint256 paidAt = report.paidAt;
-        uint256 word = _ledgers[id];
+        bytes32 id;
+        uint256 sequence;
+        uint256 amount;
+        uint256 paidAt;
+        uint256 slot;
+        uint256 word;
+        assembly ("memory-safe") {
+            id := calldataload(report)
+            sequence := calldataload(add(report, 0x20))
+            amount := calldataload(add(report, 0x40))
+            paidAt := calldataload(add(report, 0x60))
+            mstore(0x00, id)
+            mstore(0x20, _ledgers.slot)
+            slot := keccak256(0x00, 0x40)
+            word := sload(slot)
+        }
         Status status = LedgerWord.status(word);
         if (status != Status.Active && status != Status.InDefault && status != Status.Disputed) {
             _requireExists(id, status);
@@ -468,7 +504,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         uint32 platformId = LedgerWord.platformId(word);
         if (platformId != oraclePlatformId) revert SettlementRegistryWrongPlatform(id, oraclePlatformId, platformId);
         uint256 reportCount = LedgerWord.reportCount(word);
-        // Casts below: the sequence is a uint32, the count a uint16, paid-at a uint40, the amount a uint64.
+        // Casts below: each value is checked against its field's range before it is cast.
         if (sequence != reportCount) {
             if (sequence < reportCount) revert SettlementRegistryReportAlreadyRecorded(id, uint32(sequence));
             revert SettlementRegistryReportOutOfOrder(id, uint32(sequence), uint32(reportCount));
@@ -476,30 +512,50 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         if (amount == 0) revert SettlementRegistryZeroPayment(id, uint32(sequence));
         if (paidAt > block.timestamp) revert SettlementRegistryPaymentInFuture(id, uint32(sequence), uint40(paidAt));
         uint256 paidBefore = LedgerWord.paidTotal(word);
-        uint256 totalDue = LedgerWord.totalDue(word);
-        if (amount > totalDue - paidBefore) {
-            revert SettlementRegistryOverpayment(id, uint32(sequence), uint64(amount), totalDue - paidBefore);
+        uint256 outstanding = LedgerWord.totalDue(word) - paidBefore;
+        if (amount > outstanding) {
+            revert SettlementRegistryOverpayment(id, uint32(sequence), uint64(amount), outstanding);
         }
         if (sequence == type(uint16).max) revert SettlementRegistryTooManyReports(id);
 
-        // Effect: amount <= outstanding keeps the sum within totalDue; the count was checked.
-        uint256 paidAfter = paidBefore + amount;
-        // A disputed agreement stays with the committee even once paid (see `transition`).
-        bool completes = paidAfter == totalDue && status != Status.Disputed;
-        word = LedgerWord.withPayment(word, paidAfter, sequence + 1, completes ? Status.Completed : status);
-        _ledgers[id] = word;
-        _flagLateCompletions(id, word, paidBefore, paidAt);
-        emit PaymentRecorded(id, uint32(sequence), uint64(amount), uint40(paidAt));
-        if (completes) emit StatusChanged(id, status, Status.Completed, bytes32(0));
+        // Effect:
+        // Unchecked: amount <= outstanding keeps the sum within totalDue; sequence < 2^16 - 1.
+        unchecked {
+            uint256 paidAfter = paidBefore + amount;
+            // A disputed agreement stays with the committee even once paid (see `transition`).
+            bool completes = amount == outstanding && status != Status.Disputed;
+            word = LedgerWord.withPayment(word, paidAfter, sequence + 1, completes ? Status.Completed : status);
+            assembly ("memory-safe") {
+                sstore(slot, word)
+            }
+            _flagLateCompletions(id, word, paidBefore, paidAt);
+            emit PaymentRecorded(id, uint32(sequence), uint64(amount), uint40(paidAt));
+            if (completes) emit StatusChanged(id, status, Status.Completed, bytes32(0));
+        }
     }
 
     /// @dev Sets the paid-late bit of every instalment this payment completes after its due time.
     /// Payments apply in the order they are recorded, each completing instalments at its paid-at time.
     /// Due times increase, so the scan stops at the first instalment completed on time: an on-time
-    /// payment computes one due time.
+    /// payment computes one due time. Monthly schedules (the common case) are handled inline.
     function _flagLateCompletions(bytes32 id, uint256 word, uint256 paidBefore, uint256 paidAt) private {
-        uint256 to = _settledCount(id, word, LedgerWord.paidTotal(word));
-        for (uint256 i = _settledCount(id, word, paidBefore); i < to; ++i) {
+        uint256 regular = LedgerWord.regularAmount(word);
+        uint256 from;
+        uint256 to;
+        if (regular != 0) {
+            uint256 last = LedgerWord.instalmentCount(word) - 1;
+            uint256 paidAfter = LedgerWord.paidTotal(word);
+            from = paidBefore / regular;
+            if (from > last) from = last;
+            to = paidAfter / regular;
+            if (paidAfter == LedgerWord.totalDue(word)) to = last + 1;
+            else if (to > last) to = last;
+            if (from == to || paidAt <= CalendarMonths.dueAt(LedgerWord.firstDue(word), from)) return;
+        } else {
+            from = _settledCount(id, word, paidBefore);
+            to = _settledCount(id, word, LedgerWord.paidTotal(word));
+        }
+        for (uint256 i = from; i < to; ++i) {
             if (paidAt <= _dueAt(id, word, i)) return;
             _paidLate[id][i >> 8] |= 1 << (i & 0xff);
         }

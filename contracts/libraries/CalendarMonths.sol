@@ -15,6 +15,8 @@ library CalendarMonths {
     uint256 internal constant TZ_OFFSET = 8 hours;
     /// @dev Days beyond 28 of each month of a common year, two bits a month at bit 2*month.
     uint256 internal constant EXTRA_DAYS = 0x3bbeecc;
+    /// @dev Days of a common year before each month, nine bits a month at bit 9*(month-1).
+    uint256 private constant CUMULATIVE_DAYS = 0xa74c222f36a2d52e782d0ec3e00;
 
     /// @notice A time's China-Standard-Time calendar date and second of the day.
     function civil(uint256 time) internal pure returns (uint256 year, uint256 month, uint256 day, uint256 secondOfDay) {
@@ -56,17 +58,33 @@ library CalendarMonths {
 
     /// @notice The due time `k` months after the calendar-form time `first` (k = 0 gives `first` back
     /// as a Unix time), on the same day of the month clamped to the month's length.
-    function dueAt(uint256 first, uint256 k) internal pure returns (uint256) {
-        // Unchecked: every field is small (see `encode`); dates are after 1970, so the days count and
-        // the sum with the second of day exceed the timezone offset subtracted.
-        unchecked {
-            uint256 monthIndex = (first >> MONTH_SHIFT) + k;
-            uint256 year = 1970 + monthIndex / 12;
-            uint256 month = (monthIndex % 12) + 1;
-            uint256 day = (first >> DAY_SHIFT) & 31;
-            uint256 monthLength = daysInMonth(year, month);
-            if (day > monthLength) day = monthLength;
-            return daysFromCivil(year, month, day) * DAY + (first & 0x1ffff) - TZ_OFFSET;
+    /// @dev Assembly: every payment computes one due time to tell whether it is late. The days before
+    /// a month are 365 a year, plus the leap days of the years before, plus the days of the earlier
+    /// months (`CUMULATIVE_DAYS`), plus one after February of a leap year.
+    function dueAt(uint256 first, uint256 k) internal pure returns (uint256 time) {
+        uint256 cumulativeDays = CUMULATIVE_DAYS;
+        uint256 extraDays = EXTRA_DAYS;
+        assembly ("memory-safe") {
+            let monthIndex := add(shr(MONTH_SHIFT, first), k)
+            let year := add(1970, div(monthIndex, 12))
+            let month := mod(monthIndex, 12) // 0 = January
+            let leap := and(iszero(mod(year, 4)), or(iszero(iszero(mod(year, 100))), iszero(mod(year, 400))))
+            let before := sub(year, 1)
+            // Leap days in 1970..year-1: those up to year-1 minus the 477 up to 1969.
+            let leapDays := sub(add(sub(div(before, 4), div(before, 100)), div(before, 400)), 477)
+            let days := add(add(mul(365, sub(year, 1970)), leapDays), and(shr(mul(month, 9), cumulativeDays), 0x1ff))
+            if and(leap, gt(month, 1)) {
+                days := add(days, 1)
+            }
+            let monthLength := add(28, and(shr(shl(1, add(month, 1)), extraDays), 3))
+            if and(leap, eq(month, 1)) {
+                monthLength := 29
+            }
+            let day := and(shr(DAY_SHIFT, first), 31)
+            if gt(day, monthLength) {
+                day := monthLength
+            }
+            time := sub(add(mul(add(days, sub(day, 1)), DAY), and(first, 0x1ffff)), TZ_OFFSET)
         }
     }
 
