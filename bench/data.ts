@@ -31,6 +31,8 @@ export const TIMELINE = {
   payments: FIRST_DUE - 8n * DAY,
   /** The late payment: paid two days after instalment 1 was due (inside the 5-day grace period) … */
   latePaidAt: monthlyDueAt(FIRST_DUE, 1) + 2n * DAY,
+  /** A payment made at the very due time of instalment 1: still on time. */
+  dueDatePaidAt: monthlyDueAt(FIRST_DUE, 1),
   /** … and recorded a day later. */
   late: monthlyDueAt(FIRST_DUE, 1) + 3n * DAY,
 } as const;

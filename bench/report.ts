@@ -34,6 +34,7 @@ export const ROWS: readonly Row[] = [
   { path: ["payment", "single"], label: "recordPayment, relayed: completes an instalment on time", target: 40_000 },
   { path: ["meta", "payment", "partial"], label: "  the same, paying half an instalment" },
   { path: ["meta", "payment", "late"], label: "  the same, completing it 2 days late" },
+  { path: ["meta", "payment", "dueDate"], label: "  the same, paid at the very due time (exact calendar check)" },
   { path: ["payment", "batch20PerPayment"], label: "recordPayments, 20 agreements, on time: tx / 20" },
   {
     path: ["payment", "batch100PerPayment"],

@@ -108,23 +108,25 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
 
     /// @inheritdoc ISettlementRegistry
     function recordPayment(PaymentReport calldata report, OracleSignature calldata signature) external {
-        _recordPayment(report, _oracleAccount(_recoverReportSigner(report, signature)));
+        _recordPayment(report, _oracleAccount(_recoverReportSigner(report, signature, _domainSeparatorV4())));
     }
 
     /// @inheritdoc ISettlementRegistry
     function recordPayments(PaymentReport[] calldata reports, OracleSignature[] calldata signatures) external {
         uint256 count = reports.length;
         if (count != signatures.length) revert SettlementRegistryBatchLengthMismatch(count, signatures.length);
+        bytes32 domainSeparator = _domainSeparatorV4();
         // A platform's payment system batches its own reports: look each oracle key up once in a row.
         address lastOracle;
         uint32 lastPlatformId;
         for (uint256 i = 0; i < count; ++i) {
-            address oracle = _recoverReportSigner(reports[i], signatures[i]);
+            PaymentReport calldata report = reports[i];
+            address oracle = _recoverReportSigner(report, signatures[i], domainSeparator);
             if (oracle != lastOracle) {
                 lastPlatformId = _oracleAccount(oracle);
                 lastOracle = oracle;
             }
-            _recordPayment(reports[i], lastPlatformId);
+            _recordPayment(report, lastPlatformId);
         }
     }
 
@@ -141,7 +143,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         }
         // The report must be the one the platform signed: its oracle key may since have been revoked,
         // but it must have been one of this platform's ORACLE keys.
-        Key memory signer = _keyOf(_recoverReportSigner(report, signature));
+        Key memory signer = _keyOf(_recoverReportSigner(report, signature, _domainSeparatorV4()));
         if (signer.accountId != LedgerWord.platformId(word) || signer.role != Roles.ORACLE) {
             revert SettlementRegistryInvalidReportSignature(id, report.sequence);
         }
@@ -439,10 +441,10 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     /// keccak256(0x1901 ‖ domain separator ‖ struct hash), and the precompile gets (digest, v, r, s).
     function _recoverReportSigner(
         PaymentReport calldata report,
-        OracleSignature calldata signature
+        OracleSignature calldata signature,
+        bytes32 domainSeparator
     ) private view returns (address signer) {
         bytes32 typehash = SettlementHashing.PAYMENT_REPORT_TYPEHASH;
-        bytes32 domainSeparator = _domainSeparatorV4();
         assembly ("memory-safe") {
             let ptr := mload(0x40)
             mstore(ptr, typehash)
@@ -550,7 +552,12 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
             to = paidAfter / regular;
             if (paidAfter == LedgerWord.totalDue(word)) to = last + 1;
             else if (to > last) to = last;
-            if (from == to || paidAt <= CalendarMonths.dueAt(LedgerWord.firstDue(word), from)) return;
+            if (from == to) return;
+            // Most payments come before their due date: the cheap bound settles those.
+            uint256 first = LedgerWord.firstDue(word);
+            if (paidAt <= CalendarMonths.dueAtLowerBound(first, from) || paidAt <= CalendarMonths.dueAt(first, from)) {
+                return;
+            }
         } else {
             from = _settledCount(id, word, paidBefore);
             to = _settledCount(id, word, LedgerWord.paidTotal(word));

@@ -88,6 +88,21 @@ library CalendarMonths {
         }
     }
 
+    /// @notice A cheap lower bound of `dueAt(first, k)`, for telling at once that a payment made well
+    /// before its due time is on time. Month `m` (counted from January 1970) starts no earlier than
+    /// floor(m * 146097 / 4800) - 2 days after 1970-01-01 (146,097 days make the 4,800 months of a
+    /// Gregorian cycle; the 2 is the largest shortfall over a cycle, checked by the fuzz tests), and
+    /// the anchored day falls no earlier than min(anchor day, 28).
+    function dueAtLowerBound(uint256 first, uint256 k) internal pure returns (uint256) {
+        // Unchecked: small values; the result stays positive for first due times from 1970-02.
+        unchecked {
+            uint256 monthStart = (((first >> MONTH_SHIFT) + k) * 146097) / 4800;
+            uint256 day = (first >> DAY_SHIFT) & 31;
+            if (day > 28) day = 28;
+            return (monthStart + day - 3) * DAY + (first & 0x1ffff) - TZ_OFFSET;
+        }
+    }
+
     function daysInMonth(uint256 year, uint256 month) internal pure returns (uint256) {
         if (month == 2 && isLeapYear(year)) return 29;
         return 28 + ((EXTRA_DAYS >> (month * 2)) & 3);
