@@ -21,7 +21,7 @@ import { type OracleSignature, compactSignature } from "../../protocol/signature
 import HejieModule from "../../deploy/modules/Hejie.js";
 import { AccountKind, Licence } from "../../protocol/enums.js";
 import { Roles } from "../../protocol/roles.js";
-import { monthlyPlanOf, monthlySchedule } from "../../protocol/schedule.js";
+import { endOfDayCst, monthlyPlanOf, monthlySchedule } from "../../protocol/schedule.js";
 import {
   type Instalment,
   type PaymentReport,
@@ -42,8 +42,9 @@ type Connection = NetworkConnection<"generic">;
 type Ethers = Connection["ethers"];
 
 export const DAY = 86_400n;
-/** 2027-01-31 23:59:59 China Standard Time: a month-end first due date exercises clamping. */
-export const FIRST_DUE = 1_801_324_799n;
+/** 2027-01-31 23:59:59 China Standard Time: a month-end first due date exercises clamping
+ * (28 February, then 31 March). (It was 1_801_324_799, 30 January, by mistake.) */
+export const FIRST_DUE = endOfDayCst(2027, 1, 31);
 
 /**
  * Where every test chain's clock starts: 2026-12-01 00:00:00 UTC, two months before `FIRST_DUE`,
