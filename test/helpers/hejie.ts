@@ -178,11 +178,24 @@ export async function signSettlement(
   return signer.signTypedData(await domainOf(h), typesOf(settlementTypes), terms);
 }
 
-export async function signAll(h: Hejie, terms: Settlement): Promise<[string, string, string]> {
+type Signer = HardhatEthersSigner | BaseWallet;
+
+/** Who signs for each party; the fixture's borrower, platform and lawyer by default. */
+export interface PartySigners {
+  borrower?: Signer;
+  platform?: Signer;
+  lawyer?: Signer;
+}
+
+export async function signAll(
+  h: Hejie,
+  terms: Settlement,
+  signers: PartySigners = {},
+): Promise<[string, string, string]> {
   return [
-    await signSettlement(h, h.borrower, terms),
-    await signSettlement(h, h.platform, terms),
-    await signSettlement(h, h.lawyer, terms),
+    await signSettlement(h, signers.borrower ?? h.borrower, terms),
+    await signSettlement(h, signers.platform ?? h.platform, terms),
+    await signSettlement(h, signers.lawyer ?? h.lawyer, terms),
   ];
 }
 
@@ -206,9 +219,13 @@ export async function submitSettlement(
 }
 
 /** Registers terms signed by the fixture's three parties; returns the settlement id. */
-export async function registerSettlement(h: Hejie, settlement: Settlement = settlementTerms(h)): Promise<string> {
+export async function registerSettlement(
+  h: Hejie,
+  settlement: Settlement = settlementTerms(h),
+  signers: PartySigners = {},
+): Promise<string> {
   const id = await settlementIdOf(h, settlement);
-  await (await submitSettlement(h, settlement, await signAll(h, settlement))).wait();
+  await (await submitSettlement(h, settlement, await signAll(h, settlement, signers))).wait();
   return id;
 }
 
@@ -238,6 +255,24 @@ export async function recordPayment(
 export async function setTime(h: Hejie, time: bigint): Promise<void> {
   await h.ethers.provider.send("evm_setNextBlockTimestamp", [Number(time)]);
   await h.ethers.provider.send("evm_mine", []);
+}
+
+/** The next transaction's block will have timestamp `time` (for checks exactly at a boundary). */
+export async function setNextBlockTime(h: Hejie, time: bigint): Promise<void> {
+  await h.ethers.provider.send("evm_setNextBlockTimestamp", [Number(time)]);
+}
+
+/** Admits a further platform (licence: unlicensed) with `key` and adds `oracle` as its ORACLE key. */
+export async function admitPlatform(
+  h: Hejie,
+  key: string | { getAddress(): Promise<string> },
+  oracle: string | { getAddress(): Promise<string> },
+  label: string,
+): Promise<bigint> {
+  await (await h.members.admitMember(AccountKind.Platform, Licence.Unlicensed, commitment(label), key)).wait();
+  const accountId = await h.members.accountCount();
+  await (await h.members.addKey(accountId, oracle, Roles.ORACLE)).wait();
+  return accountId;
 }
 
 /** The latest block's timestamp: what views (`compliance`, `getInstalments`) are evaluated at. */
