@@ -17,7 +17,7 @@ import { markdownTables, tableIn } from "./helpers/markdown.js";
 
 type ContractName = "HejieRegistry" | "EvidenceRegistry";
 
-const tables = markdownTables("docs/permissions.md");
+const tables = markdownTables(new URL("../docs/permissions.md", import.meta.url));
 const restrictedRows = tableIn(tables, "Restricted functions").map(([contract, signature, role]) => ({
   contract: contract as ContractName,
   signature: signature as string,
@@ -195,7 +195,7 @@ describe("deployment: permission matrix (docs/permissions.md)", () => {
 
   describe("roles", () => {
     it("Roles.sol and protocol/roles.ts declare the same ids", () => {
-      const source = readFileSync("contracts/libraries/Roles.sol", "utf8");
+      const source = readFileSync(new URL("../contracts/libraries/Roles.sol", import.meta.url), "utf8");
       const declared = Object.fromEntries(
         [...source.matchAll(/uint64 internal constant (\w+) = (\d+);/g)].map(([, name, value]) => [
           name,

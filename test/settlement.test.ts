@@ -696,9 +696,10 @@ describe("settlement: payment reports", () => {
   });
 
   it("accepts any active ORACLE key of the agreement's platform", async () => {
-    await expect(recordPayment(h, paymentReport(id, 1n, 2n, await now(h)), secondOracle))
+    const paidAt = await now(h);
+    await expect(recordPayment(h, paymentReport(id, 1n, 2n, paidAt), secondOracle))
       .to.emit(h.settlements, "PaymentRecorded")
-      .withArgs(id, 1, 2, await now(h));
+      .withArgs(id, 1, 2, paidAt);
     expect((await complianceOf(h, id)).paidTotal).to.equal(3n);
   });
 

@@ -13,7 +13,7 @@ import { EVM_VERSION } from "../hardhat.config.js";
 import { createConnection, deployHejie } from "./helpers/hejie.js";
 
 const require = createRequire(import.meta.url);
-const packageJson = JSON.parse(readFileSync("package.json", "utf8")) as {
+const packageJson = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   engines: { node: string };
   devDependencies: Record<string, string>;
 };

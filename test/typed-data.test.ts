@@ -35,7 +35,7 @@ import {
 
 /** The type strings SettlementHashing.sol hashes, read from its source. */
 function solidityTypeString(constant: string): string {
-  const source = readFileSync("contracts/libraries/SettlementHashing.sol", "utf8");
+  const source = readFileSync(new URL("../contracts/libraries/SettlementHashing.sol", import.meta.url), "utf8");
   const match = new RegExp(`${constant} = keccak256\\(([^;]*)\\);`).exec(source);
   if (match === null) throw new Error(`${constant} not found`);
   return [...(match[1] as string).matchAll(/"([^"]*)"/g)].map(([, part]) => part).join("");

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 
 /** The body rows (header and separator dropped) of every table, keyed by its section heading. */
-export function markdownTables(path: string): Map<string, string[][]> {
+export function markdownTables(path: string | URL): Map<string, string[][]> {
   const tables = new Map<string, string[][]>();
   let heading = "";
   let headerSeen = false;
