@@ -170,36 +170,23 @@ describe("settlement: a monthly agreement through its whole life", () => {
     expect(ledger.reportCount).to.equal(1n);
   });
 
-  it("once the first due date passes, the second instalment is Due and 1,000.00 is due to date", async () => {
-    await setTime(h, DUE[0] + 1n);
-    expect(await instalmentStates(h, id)).to.deep.equal([I.PaidOnTime, I.Due, ...times(I.NotYetDue, 10)]);
-    expect(await complianceOf(h, id)).to.deep.equal(
-      compliance({
-        status: Status.Active,
-        standing: Standing.Performing,
-        paidTotal: MONTHLY,
-        dueToDate: MONTHLY,
-        arrears: 0n,
-        daysOverdue: 0,
-        nextInstalment: 1,
-      }),
-    );
-  });
-
-  it("at the very due second the instalment is still Due and not yet in arrears", async () => {
-    await setTime(h, DUE[1]);
-    expect(await instalmentStates(h, id)).to.deep.equal([I.PaidOnTime, I.Due, ...times(I.NotYetDue, 10)]);
-    expect(await complianceOf(h, id)).to.deep.equal(
-      compliance({
-        status: Status.Active,
-        standing: Standing.Performing,
-        paidTotal: MONTHLY,
-        dueToDate: MONTHLY,
-        arrears: 0n,
-        daysOverdue: 0,
-        nextInstalment: 1,
-      }),
-    );
+  it("from the first due date up to the second's very due second, the second instalment is Due and 1,000.00 is due to date", async () => {
+    // At its very due time an instalment can still be paid on time: it is not yet in arrears.
+    for (const time of [DUE[0] + 1n, DUE[1]]) {
+      await setTime(h, time);
+      expect(await instalmentStates(h, id)).to.deep.equal([I.PaidOnTime, I.Due, ...times(I.NotYetDue, 10)]);
+      expect(await complianceOf(h, id)).to.deep.equal(
+        compliance({
+          status: Status.Active,
+          standing: Standing.Performing,
+          paidTotal: MONTHLY,
+          dueToDate: MONTHLY,
+          arrears: 0n,
+          daysOverdue: 0,
+          nextInstalment: 1,
+        }),
+      );
+    }
   });
 
   it("a second after 28 February the unpaid instalment is OverdueInGrace, with arrears", async () => {
