@@ -70,9 +70,14 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         bytes calldata lawyerSignature
     ) external returns (bytes32 id) {
         bytes32 instalmentsHash = _checkInstalments(terms, instalments);
-        uint32 platformId;
-        (id, platformId) = _register(terms, instalmentsHash, borrowerSignature, platformSignature, lawyerSignature);
-        _ledgers[id] = _newLedger(platformId, instalments[0].dueAt, instalments.length, 0, terms.settledAmount);
+        id = _register(
+            terms,
+            instalmentsHash,
+            _newLedger(instalments[0].dueAt, instalments.length, 0, terms.settledAmount),
+            borrowerSignature,
+            platformSignature,
+            lawyerSignature
+        );
         _storeExplicit(id, instalments);
     }
 
@@ -83,11 +88,17 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         bytes calldata borrowerSignature,
         bytes calldata platformSignature,
         bytes calldata lawyerSignature
-    ) external returns (bytes32 id) {
+    ) external returns (bytes32) {
         bytes32 instalmentsHash = _checkPlan(terms, plan);
-        uint32 platformId;
-        (id, platformId) = _register(terms, instalmentsHash, borrowerSignature, platformSignature, lawyerSignature);
-        _ledgers[id] = _newLedger(platformId, plan.firstDueAt, plan.count, plan.amount, terms.settledAmount);
+        return
+            _register(
+                terms,
+                instalmentsHash,
+                _newLedger(plan.firstDueAt, plan.count, plan.amount, terms.settledAmount),
+                borrowerSignature,
+                platformSignature,
+                lawyerSignature
+            );
     }
 
     /// @inheritdoc ISettlementRegistry
@@ -274,14 +285,16 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     //////////////////////////////////////////////////////////////*/
 
     /// @dev Everything registration shares once the schedule is checked: deadline, replay, the three
-    /// signers, the amendment link and the profile. The caller then writes the ledger word.
+    /// signers, the amendment link, then the ledger word (`ledger`, completed with the platform) and
+    /// the profile. An explicit schedule's instalments are stored by the caller.
     function _register(
         SettlementTerms calldata terms,
         bytes32 instalmentsHash,
+        uint256 ledger,
         bytes calldata borrowerSignature,
         bytes calldata platformSignature,
         bytes calldata lawyerSignature
-    ) private returns (bytes32 id, uint32 platformId) {
+    ) private returns (bytes32 id) {
         // Check: the deadline and that these terms were never registered nor cancelled.
         if (block.timestamp > terms.deadline) revert SettlementRegistryExpired(terms.deadline);
         id = _hashTypedDataV4(SettlementHashing.hashSettlement(terms, instalmentsHash));
@@ -291,11 +304,12 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
 
         // Check: each party is an active key in its role and signed with its current nonce.
         uint32 borrowerId = _checkSigner(terms.borrower, Roles.BORROWER, terms.borrowerNonce, id, borrowerSignature);
-        platformId = _checkSigner(terms.platform, Roles.PLATFORM, terms.platformNonce, id, platformSignature);
+        uint32 platformId = _checkSigner(terms.platform, Roles.PLATFORM, terms.platformNonce, id, platformSignature);
         uint32 lawyerId = _checkSigner(terms.lawyer, Roles.LAWYER, terms.lawyerNonce, id, lawyerSignature);
 
         // Effect:
         if (terms.amends != bytes32(0)) _supersede(terms.amends, id, borrowerId, platformId);
+        _ledgers[id] = ledger | platformId;
         _profiles[id] = Profile({
             borrowerId: borrowerId,
             lawyerId: lawyerId,
@@ -315,23 +329,16 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         );
     }
 
-    /// @dev The ledger word of a new, Active agreement. The schedule checks bounded every value.
+    /// @dev The ledger word of a new, Active agreement, but for its platform (the word's lowest bits,
+    /// which `_register` fills in). The schedule checks bounded every value.
     function _newLedger(
-        uint32 platformId,
         uint256 firstDueAt,
         uint256 count,
         uint256 regularAmount,
         uint256 totalDue
     ) private pure returns (uint256) {
         return
-            LedgerWord.pack(
-                platformId,
-                Status.Active,
-                CalendarMonths.encode(firstDueAt),
-                count,
-                regularAmount,
-                totalDue
-            );
+            LedgerWord.pack(0, Status.Active, CalendarMonths.encode(firstDueAt), count, regularAmount, totalDue);
     }
 
     /// @dev Validates an explicit schedule and returns its EIP-712 array hash.
@@ -342,6 +349,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         uint256 count = instalments.length;
         _checkCount(count);
         _checkFirstDue(instalments[0].dueAt);
+        uint256 first = instalments[0].dueAt;
         uint256 total;
         uint256 previousDue;
         for (uint256 i = 0; i < count; ++i) {
@@ -349,6 +357,9 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
             uint256 amount = instalments[i].amount;
             if (i != 0 && due <= previousDue) revert SettlementRegistryUnsortedSchedule(i);
             if (amount == 0) revert SettlementRegistryZeroAmount(i);
+            // Stored as whole days after the first due time, in 16 bits (see `_storeExplicit`).
+            if ((due - first) % 1 days != 0) revert SettlementRegistryDueTimeNotWholeDays(i);
+            if ((due - first) / 1 days > OFFSET_MASK) revert SettlementRegistryScheduleTooLong(i);
             total += amount;
             previousDue = due;
         }
@@ -409,7 +420,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         _setStatus(amended, from, Status.Superseded, id);
     }
 
-    /// @dev Packs an explicit schedule, four instalments a word.
+    /// @dev Packs a checked explicit schedule, four instalments a word.
     function _storeExplicit(bytes32 id, Instalment[] calldata instalments) private {
         mapping(uint256 => uint256) storage words = _explicitSchedules[id];
         uint256 first = instalments[0].dueAt;
@@ -417,10 +428,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         uint256 cumulative;
         uint256 word;
         for (uint256 i = 0; i < count; ++i) {
-            uint256 offset = instalments[i].dueAt - first;
-            if (offset % 1 days != 0) revert SettlementRegistryDueTimeNotWholeDays(i);
-            offset /= 1 days;
-            if (offset > OFFSET_MASK) revert SettlementRegistryScheduleTooLong(i);
+            uint256 offset = (instalments[i].dueAt - first) / 1 days;
             cumulative += instalments[i].amount;
             word |= (offset | (cumulative << OFFSET_BITS)) << ((i % ENTRIES_PER_WORD) * ENTRY_BITS);
             if (i % ENTRIES_PER_WORD == ENTRIES_PER_WORD - 1 || i + 1 == count) {
