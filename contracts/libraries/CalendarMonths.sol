@@ -15,6 +15,8 @@ library CalendarMonths {
     uint256 internal constant TZ_OFFSET = 8 hours;
     /// @dev Days beyond 28 of each month of a common year, two bits a month at bit 2*month.
     uint256 internal constant EXTRA_DAYS = 0x3bbeecc;
+    /// @dev Days of a common year before each month, nine bits a month at bit 9*(month-1).
+    uint256 private constant CUMULATIVE_DAYS = 0xa74c222f36a2d52e782d0ec3e00;
 
     /// @notice A time's China-Standard-Time calendar date and second of the day.
     function civil(uint256 time) internal pure returns (uint256 year, uint256 month, uint256 day, uint256 secondOfDay) {
@@ -35,30 +37,69 @@ library CalendarMonths {
         }
     }
 
-    /// @notice The due time `k` months after `firstDueAt` (k = 0 gives `firstDueAt` back).
-    function dueAt(uint256 firstDueAt, uint256 k) internal pure returns (uint256) {
-        (uint256 year, uint256 month, uint256 day, uint256 secondOfDay) = civil(firstDueAt);
-        // Unchecked: k < 2^16 and years stay far below 2^40.
+    /// @notice The latest first due time a schedule may have: 9999-12-31 23:59:59 UTC, well inside
+    /// what the calendar form can hold (month indexes up to 2^18, past the year 23,000).
+    uint256 internal constant MAX_FIRST_DUE = 253402300799;
+
+    uint256 private constant DAY_SHIFT = 17;
+    uint256 private constant MONTH_SHIFT = 22;
+
+    /// @notice A time in calendar form, as a schedule keeps its first due time: months since January
+    /// 1970 (bits 22-39), day of the month (bits 17-21) and second of the day (bits 0-16), in China
+    /// Standard Time. Later monthly due times then need no date decomposition. `time` must be at
+    /// most `MAX_FIRST_DUE`.
+    function encode(uint256 time) internal pure returns (uint256) {
+        (uint256 year, uint256 month, uint256 day, uint256 secondOfDay) = civil(time);
+        // Unchecked: year >= 1970 and month >= 1.
         unchecked {
-            uint256 monthIndex = month - 1 + k;
-            year += monthIndex / 12;
-            month = (monthIndex % 12) + 1;
-            return dueInMonth(daysFromCivil(year, month, 1), daysInMonth(year, month), day, secondOfDay);
+            return (((year - 1970) * 12 + month - 1) << MONTH_SHIFT) | (day << DAY_SHIFT) | secondOfDay;
         }
     }
 
-    /// @notice The due time in the month starting on day `monthStart` (days since 1970-01-01) of
-    /// `monthLength` days, for a schedule anchored on day `anchorDay` at `secondOfDay`.
-    function dueInMonth(
-        uint256 monthStart,
-        uint256 monthLength,
-        uint256 anchorDay,
-        uint256 secondOfDay
-    ) internal pure returns (uint256) {
-        // Unchecked: monthStart >= 1 (1970-01-02 onwards), so the result is positive and small.
+    /// @notice The due time `k` months after the calendar-form time `first` (k = 0 gives `first` back
+    /// as a Unix time), on the same day of the month clamped to the month's length.
+    /// @dev Assembly: every payment computes one due time to tell whether it is late. The days before
+    /// a month are 365 a year, plus the leap days of the years before, plus the days of the earlier
+    /// months (`CUMULATIVE_DAYS`), plus one after February of a leap year.
+    function dueAt(uint256 first, uint256 k) internal pure returns (uint256 time) {
+        uint256 cumulativeDays = CUMULATIVE_DAYS;
+        uint256 extraDays = EXTRA_DAYS;
+        assembly ("memory-safe") {
+            let monthIndex := add(shr(MONTH_SHIFT, first), k)
+            let year := add(1970, div(monthIndex, 12))
+            let month := mod(monthIndex, 12) // 0 = January
+            let leap := and(iszero(mod(year, 4)), or(iszero(iszero(mod(year, 100))), iszero(mod(year, 400))))
+            let before := sub(year, 1)
+            // Leap days in 1970..year-1: those up to year-1 minus the 477 up to 1969.
+            let leapDays := sub(add(sub(div(before, 4), div(before, 100)), div(before, 400)), 477)
+            let days := add(add(mul(365, sub(year, 1970)), leapDays), and(shr(mul(month, 9), cumulativeDays), 0x1ff))
+            if and(leap, gt(month, 1)) {
+                days := add(days, 1)
+            }
+            let monthLength := add(28, and(shr(shl(1, add(month, 1)), extraDays), 3))
+            if and(leap, eq(month, 1)) {
+                monthLength := 29
+            }
+            let day := and(shr(DAY_SHIFT, first), 31)
+            if gt(day, monthLength) {
+                day := monthLength
+            }
+            time := sub(add(mul(add(days, sub(day, 1)), DAY), and(first, 0x1ffff)), TZ_OFFSET)
+        }
+    }
+
+    /// @notice A cheap lower bound of `dueAt(first, k)`, for telling at once that a payment made well
+    /// before its due time is on time. Month `m` (counted from January 1970) starts no earlier than
+    /// floor(m * 146097 / 4800) - 2 days after 1970-01-01 (146,097 days make the 4,800 months of a
+    /// Gregorian cycle; the 2 is the largest shortfall over a cycle, checked by the fuzz tests), and
+    /// the anchored day falls no earlier than min(anchor day, 28).
+    function dueAtLowerBound(uint256 first, uint256 k) internal pure returns (uint256) {
+        // Unchecked: small values; the result stays positive for first due times from 1970-02.
         unchecked {
-            uint256 day = anchorDay < monthLength ? anchorDay : monthLength;
-            return (monthStart + day - 1) * DAY + secondOfDay - TZ_OFFSET;
+            uint256 monthStart = (((first >> MONTH_SHIFT) + k) * 146097) / 4800;
+            uint256 day = (first >> DAY_SHIFT) & 31;
+            if (day > 28) day = 28;
+            return (monthStart + day - 3) * DAY + (first & 0x1ffff) - TZ_OFFSET;
         }
     }
 

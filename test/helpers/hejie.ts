@@ -3,15 +3,25 @@
  * Shared by the TypeScript tests and the gas benchmark.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ZeroHash, hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
+import {
+  type BaseWallet,
+  type TypedDataField,
+  ZeroHash,
+  concat,
+  hexlify,
+  keccak256,
+  randomBytes,
+  toUtf8Bytes,
+} from "ethers";
+import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 
 import { type OracleSignature, compactSignature } from "../../protocol/signatures.js";
-import type { NetworkConnection } from "hardhat/types/network";
 
 import HejieModule from "../../deploy/modules/Hejie.js";
 import { AccountKind, Licence } from "../../protocol/enums.js";
 import { Roles } from "../../protocol/roles.js";
-import { monthlyPlanOf, monthlySchedule } from "../../protocol/schedule.js";
+import { endOfDayCst, monthlyPlanOf, monthlySchedule } from "../../protocol/schedule.js";
 import {
   type Instalment,
   type PaymentReport,
@@ -21,14 +31,37 @@ import {
   settlementTypes,
   termsOf,
 } from "../../protocol/typed-data.js";
-import type { AccessManager, EvidenceRegistry, HejieRegistry } from "../../types/ethers-contracts/index.js";
+import type {
+  AccessManager,
+  EvidenceRegistry,
+  HejieRegistry,
+  MultisigWallet,
+} from "../../types/ethers-contracts/index.js";
 
 type Connection = NetworkConnection<"generic">;
 type Ethers = Connection["ethers"];
 
 export const DAY = 86_400n;
-/** 2027-01-31 23:59:59 China Standard Time: a month-end first due date exercises clamping. */
-export const FIRST_DUE = 1_801_324_799n;
+/** 2027-01-31 23:59:59 China Standard Time: a month-end first due date exercises clamping
+ * (28 February, then 31 March). (It was 1_801_324_799, 30 January, by mistake.) */
+export const FIRST_DUE = endOfDayCst(2027, 1, 31);
+
+/**
+ * Where every test chain's clock starts: 2026-12-01 00:00:00 UTC, two months before `FIRST_DUE`,
+ * whatever the wall clock says. Tests that register the fixture's terms (deadline `FIRST_DUE`) and
+ * travel through the schedule stay valid on any date.
+ */
+export const CHAIN_START = new Date("2026-12-01T00:00:00Z");
+
+/** A fresh in-process chain (one per test file) whose clock starts at `CHAIN_START`. */
+export function createConnection(): Promise<Connection> {
+  return network.create({ override: { initialDate: CHAIN_START } });
+}
+
+/** The shared EIP-712 type tables in the mutable shape ethers' signing and hashing APIs take. */
+export function typesOf(types: Readonly<Record<string, readonly TypedDataField[]>>): Record<string, TypedDataField[]> {
+  return Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, fields.map((f) => ({ ...f }))]));
+}
 
 export interface Hejie {
   ethers: Ethers;
@@ -59,6 +92,10 @@ export async function deployHejie(connection: Connection): Promise<Hejie> {
   const { ethers, ignition } = connection;
   const deployed = await ignition.deploy(HejieModule);
   const [registrar, borrower, platform, lawyer, oracle, committee, outsider, ...spare] = await ethers.getSigners();
+  if (outsider === undefined || registrar === undefined || borrower === undefined) throw new Error("too few accounts");
+  if (platform === undefined || lawyer === undefined || oracle === undefined || committee === undefined) {
+    throw new Error("too few accounts");
+  }
   const at = async <T>(name: string, contract: { getAddress(): Promise<string> }) =>
     (await ethers.getContractAt(name, await contract.getAddress())) as unknown as T;
   const accessManager = await at<AccessManager>("AccessManager", deployed.accessManager);
@@ -133,15 +170,32 @@ export function settlementTerms(h: Hejie, overrides: Partial<Settlement> = {}): 
   };
 }
 
-export async function signSettlement(h: Hejie, signer: HardhatEthersSigner, terms: Settlement): Promise<string> {
-  return signer.signTypedData(await domainOf(h), settlementTypes as never, terms);
+export async function signSettlement(
+  h: Hejie,
+  signer: HardhatEthersSigner | BaseWallet,
+  terms: Settlement,
+): Promise<string> {
+  return signer.signTypedData(await domainOf(h), typesOf(settlementTypes), terms);
 }
 
-export async function signAll(h: Hejie, terms: Settlement): Promise<[string, string, string]> {
+type Signer = HardhatEthersSigner | BaseWallet;
+
+/** Who signs for each party; the fixture's borrower, platform and lawyer by default. */
+export interface PartySigners {
+  borrower?: Signer;
+  platform?: Signer;
+  lawyer?: Signer;
+}
+
+export async function signAll(
+  h: Hejie,
+  terms: Settlement,
+  signers: PartySigners = {},
+): Promise<[string, string, string]> {
   return [
-    await signSettlement(h, h.borrower, terms),
-    await signSettlement(h, h.platform, terms),
-    await signSettlement(h, h.lawyer, terms),
+    await signSettlement(h, signers.borrower ?? h.borrower, terms),
+    await signSettlement(h, signers.platform ?? h.platform, terms),
+    await signSettlement(h, signers.lawyer ?? h.lawyer, terms),
   ];
 }
 
@@ -165,9 +219,13 @@ export async function submitSettlement(
 }
 
 /** Registers terms signed by the fixture's three parties; returns the settlement id. */
-export async function registerSettlement(h: Hejie, settlement: Settlement = settlementTerms(h)): Promise<string> {
+export async function registerSettlement(
+  h: Hejie,
+  settlement: Settlement = settlementTerms(h),
+  signers: PartySigners = {},
+): Promise<string> {
   const id = await settlementIdOf(h, settlement);
-  await (await submitSettlement(h, settlement, await signAll(h, settlement))).wait();
+  await (await submitSettlement(h, settlement, await signAll(h, settlement, signers))).wait();
   return id;
 }
 
@@ -176,12 +234,110 @@ export function paymentReport(settlementId: string, sequence: bigint, amount: bi
 }
 
 /** The oracle's signature of a report, in the compact form the registry takes. */
-export async function signReport(h: Hejie, report: PaymentReport, signer = h.oracle): Promise<OracleSignature> {
-  return compactSignature(await signer.signTypedData(await domainOf(h), paymentReportTypes as never, report));
+export async function signReport(
+  h: Hejie,
+  report: PaymentReport,
+  signer: HardhatEthersSigner | BaseWallet = h.oracle,
+): Promise<OracleSignature> {
+  return compactSignature(await signer.signTypedData(await domainOf(h), typesOf(paymentReportTypes), report));
+}
+
+/** Signs a report with the fixture's oracle (or `signer`) and records it; returns the transaction. */
+export async function recordPayment(
+  h: Hejie,
+  report: PaymentReport,
+  signer: HardhatEthersSigner | BaseWallet = h.oracle,
+) {
+  return h.settlements.recordPayment(report, await signReport(h, report, signer));
 }
 
 /** Moves the chain's clock to `time` (Unix seconds) and mines a block there. */
 export async function setTime(h: Hejie, time: bigint): Promise<void> {
   await h.ethers.provider.send("evm_setNextBlockTimestamp", [Number(time)]);
   await h.ethers.provider.send("evm_mine", []);
+}
+
+/** The next transaction's block will have timestamp `time` (for checks exactly at a boundary). */
+export async function setNextBlockTime(h: Hejie, time: bigint): Promise<void> {
+  await h.ethers.provider.send("evm_setNextBlockTimestamp", [Number(time)]);
+}
+
+/** Admits a further platform (licence: unlicensed) with `key` and adds `oracle` as its ORACLE key. */
+export async function admitPlatform(
+  h: Hejie,
+  key: string | { getAddress(): Promise<string> },
+  oracle: string | { getAddress(): Promise<string> },
+  label: string,
+): Promise<bigint> {
+  await (await h.members.admitMember(AccountKind.Platform, Licence.Unlicensed, commitment(label), key)).wait();
+  const accountId = await h.members.accountCount();
+  await (await h.members.addKey(accountId, oracle, Roles.ORACLE)).wait();
+  return accountId;
+}
+
+/** The latest block's timestamp: what views (`compliance`, `getInstalments`) are evaluated at. */
+export async function now(h: Hejie): Promise<bigint> {
+  const block = await h.ethers.provider.getBlock("latest");
+  if (block === null) throw new Error("no latest block");
+  return BigInt(block.timestamp);
+}
+
+/** `compliance(id)` as a plain object, for deep equality. */
+export async function complianceOf(h: Hejie, id: string) {
+  const c = await h.settlements.compliance(id);
+  return {
+    status: c.status,
+    standing: c.standing,
+    totalDue: c.totalDue,
+    paidTotal: c.paidTotal,
+    dueToDate: c.dueToDate,
+    arrears: c.arrears,
+    daysOverdue: c.daysOverdue,
+    nextInstalment: c.nextInstalment,
+  };
+}
+
+/** The state of every instalment, in order (see `InstalmentState` in protocol/enums.ts). */
+export async function instalmentStates(h: Hejie, id: string): Promise<number[]> {
+  return (await h.settlements.getInstalments(id)).map((v) => Number(v.state));
+}
+
+/*//////////////////////////////////////////////////////////////
+                      ERC-1271 CONTRACT WALLETS
+//////////////////////////////////////////////////////////////*/
+
+export interface Multisig {
+  wallet: MultisigWallet;
+  address: string;
+  /** The owners' keys, sorted by address (the order the wallet wants their signatures in). */
+  owners: BaseWallet[];
+}
+
+/** Deploys a `MultisigWallet` (contracts/test-fixtures) with `ownerCount` fresh owner keys. */
+export async function deployMultisig(h: Hejie, threshold = 2, ownerCount = 3): Promise<Multisig> {
+  const owners = Array.from({ length: ownerCount }, () => h.ethers.Wallet.createRandom() as BaseWallet).sort((a, b) =>
+    BigInt(a.address) < BigInt(b.address) ? -1 : 1,
+  );
+  const wallet = (await h.ethers.deployContract("MultisigWallet", [
+    owners.map((o) => o.address),
+    threshold,
+  ])) as unknown as MultisigWallet;
+  await wallet.waitForDeployment();
+  return { wallet, address: await wallet.getAddress(), owners };
+}
+
+/** The owners' raw-digest signatures, concatenated in the order given (sort them for a valid one). */
+export function ownerSignatures(digest: string, signers: readonly BaseWallet[]): string {
+  return concat(signers.map((s) => s.signingKey.sign(digest).serialized));
+}
+
+/** Has `signers` (the first `threshold` owners by default) approve and the wallet call `to` with `data`. */
+export async function multisigExecute(
+  multisig: Multisig,
+  to: string,
+  data: string,
+  signers: readonly BaseWallet[] = multisig.owners.slice(0, 2),
+) {
+  const digest = await multisig.wallet.executionDigest(to, data);
+  return multisig.wallet.execute(to, data, ownerSignatures(digest, signers));
 }
