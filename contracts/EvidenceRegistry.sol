@@ -58,18 +58,15 @@ contract EvidenceRegistry is IEvidenceRegistry, AccessManaged {
     }
 
     /// @inheritdoc IEvidenceRegistry
-    function verifyLeaf(bytes32 root, bytes32 leaf, bytes32[] calldata proof) public view returns (bool) {
-        return _anchors[root].anchoredAt != 0 && MerkleProof.verifyCalldata(proof, root, leaf);
-    }
-
-    /// @inheritdoc IEvidenceRegistry
     function verifyDocument(
         bytes32 root,
         bytes32 documentSha256,
         bytes32 salt,
         bytes32[] calldata proof
     ) external view returns (bool) {
-        return verifyLeaf(root, leafOf(documentSha256, salt), proof);
+        // The leaf is hashed twice (as StandardMerkleTree does), so no inner node of a tree, which is a
+        // hash of two 32-byte words, can pass for a document here.
+        return _anchors[root].anchoredAt != 0 && MerkleProof.verifyCalldata(proof, root, leafOf(documentSha256, salt));
     }
 
     /// @inheritdoc IEvidenceRegistry

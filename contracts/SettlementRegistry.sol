@@ -159,7 +159,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         if (_contests[key] != address(0)) revert SettlementRegistryAlreadyContested(id, report.sequence);
 
         _contests[key] = msg.sender;
-        emit PaymentContested(id, report.sequence, msg.sender, reasonHash);
+        emit PaymentContested(id, report.sequence, paymentReportDigest(report), msg.sender, reasonHash);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -615,13 +615,14 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         return low;
     }
 
-    /// @dev How many instalments are due at or before `time`.
+    /// @dev How many instalments fell due before `time`: at its very due time an instalment may still
+    /// be paid on time, so it is not yet in arrears.
     function _dueCount(bytes32 id, uint256 word, uint256 time) private view returns (uint256) {
         uint256 low = 0;
         uint256 high = LedgerWord.instalmentCount(word);
         while (low < high) {
             uint256 mid = (low + high) / 2;
-            if (_dueAt(id, word, mid) <= time) low = mid + 1;
+            if (_dueAt(id, word, mid) < time) low = mid + 1;
             else high = mid;
         }
         return low;

@@ -200,7 +200,7 @@ describe("contract wallets (ERC-1271 multisigs) as platform and lawyer", () => {
     const data = h.evidence.interface.encodeFunctionData("anchor", [root, caseId, EvidenceKind.Agreement, 1]);
     await expect(multisigExecute(lawyerMs, await h.evidence.getAddress(), data))
       .to.emit(h.evidence, "Anchored")
-      .withArgs(root, caseId, lawyerMs.address, EvidenceKind.Agreement, 1);
+      .withArgs(root, caseId, 1);
     expect((await h.evidence.getAnchor(root)).submitter).to.equal(lawyerMs.address);
   });
 
@@ -215,7 +215,7 @@ describe("contract wallets (ERC-1271 multisigs) as platform and lawyer", () => {
     const data = h.settlements.interface.encodeFunctionData("contestPayment", [report, signature, reason]);
     await expect(multisigExecute(lawyerMs, registry, data))
       .to.emit(h.settlements, "PaymentContested")
-      .withArgs(id, 0, lawyerMs.address, reason);
+      .withArgs(id, 0, await h.settlements.paymentReportDigest(report), lawyerMs.address, reason);
   });
 
   it("a member multisig rotates its key (rotateKey); the old key's signatures are refused", async () => {

@@ -186,6 +186,22 @@ describe("settlement: a monthly agreement through its whole life", () => {
     );
   });
 
+  it("at the very due second the instalment is still Due and not yet in arrears", async () => {
+    await setTime(h, DUE[1]);
+    expect(await instalmentStates(h, id)).to.deep.equal([I.PaidOnTime, I.Due, ...times(I.NotYetDue, 10)]);
+    expect(await complianceOf(h, id)).to.deep.equal(
+      compliance({
+        status: Status.Active,
+        standing: Standing.Performing,
+        paidTotal: MONTHLY,
+        dueToDate: MONTHLY,
+        arrears: 0n,
+        daysOverdue: 0,
+        nextInstalment: 1,
+      }),
+    );
+  });
+
   it("a second after 28 February the unpaid instalment is OverdueInGrace, with arrears", async () => {
     await setTime(h, DUE[1] + 1n);
     expect(await instalmentStates(h, id)).to.deep.equal([
@@ -950,14 +966,14 @@ describe("settlement: contested payments", () => {
     expect(await h.settlements.contestedBy(id, 0)).to.equal(ZeroAddress);
     await expect(h.settlements.connect(h.borrower).contestPayment(r(0), sig(0), reason))
       .to.emit(h.settlements, "PaymentContested")
-      .withArgs(id, 0, h.borrower.address, reason);
+      .withArgs(id, 0, await h.settlements.paymentReportDigest(r(0)), h.borrower.address, reason);
     expect(await h.settlements.contestedBy(id, 0)).to.equal(h.borrower.address);
   });
 
   it("the lawyer contests another one", async () => {
     await expect(h.settlements.connect(h.lawyer).contestPayment(r(1), sig(1), reason))
       .to.emit(h.settlements, "PaymentContested")
-      .withArgs(id, 1, h.lawyer.address, reason);
+      .withArgs(id, 1, await h.settlements.paymentReportDigest(r(1)), h.lawyer.address, reason);
     expect(await h.settlements.contestedBy(id, 1)).to.equal(h.lawyer.address);
   });
 
@@ -1030,7 +1046,7 @@ describe("settlement: contested payments", () => {
     ).wait();
     await expect(h.settlements.connect(wallet2).contestPayment(report, signature, reason))
       .to.emit(h.settlements, "PaymentContested")
-      .withArgs(id, 4, wallet2.address, reason);
+      .withArgs(id, 4, await h.settlements.paymentReportDigest(report), wallet2.address, reason);
   });
 });
 

@@ -25,10 +25,8 @@ interface IEvidenceRegistry {
     /// @notice The anchor of `root`; `anchoredAt == 0` when it was never anchored.
     function getAnchor(bytes32 root) external view returns (Anchor memory);
 
-    /// @notice True when `root` is anchored and `proof` proves `leaf` in it.
-    function verifyLeaf(bytes32 root, bytes32 leaf, bytes32[] calldata proof) external view returns (bool);
-
-    /// @notice As `verifyLeaf`, from the document's SHA-256 and its salt.
+    /// @notice True when `root` is anchored and `proof` proves the document (its SHA-256 and salt) in it.
+    /// There is deliberately no check of a bare leaf hash: an inner node of the tree would pass it.
     function verifyDocument(
         bytes32 root,
         bytes32 documentSha256,

@@ -82,7 +82,15 @@ interface ISettlementRegistry {
     );
     event SettlementCancelled(bytes32 indexed settlementId, address indexed by);
     event PaymentRecorded(bytes32 indexed settlementId, uint32 sequence, uint64 amount, uint40 paidAt);
-    event PaymentContested(bytes32 indexed settlementId, uint32 sequence, address by, bytes32 reasonHash);
+    /// @param reportDigest The EIP-712 digest of the contested report, so the committee knows exactly
+    /// which signed report is meant (the chain keeps only how many reports were recorded).
+    event PaymentContested(
+        bytes32 indexed settlementId,
+        uint32 sequence,
+        bytes32 reportDigest,
+        address by,
+        bytes32 reasonHash
+    );
     /// @param reason A committee resolution's hash, an amendment's id, or zero.
     event StatusChanged(bytes32 indexed settlementId, Status from, Status to, bytes32 reason);
 

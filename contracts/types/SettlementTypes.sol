@@ -183,7 +183,7 @@ struct Compliance {
     Standing standing;
     uint64 totalDue;
     uint64 paidTotal;
-    /// Sum of the instalments whose due date has passed.
+    /// Sum of the instalments whose due time has passed (at its very due time an instalment is not yet due).
     uint64 dueToDate;
     /// What is unpaid of `dueToDate`.
     uint64 arrears;
