@@ -11,18 +11,26 @@ const solcVersion: string = require("solc/package.json").version;
 
 export const EVM_VERSION = "cancun";
 
+// One compiler setting for every build profile. `hardhat ignition deploy` builds with the
+// `production` profile, which Hardhat would otherwise derive from the default one *without* its
+// settings (no viaIR, solc's default EVM version, 200 optimizer runs): the registry does not even
+// compile that way, and deployed bytecode must be the bytecode the tests ran.
+const compiler = {
+  version: solcVersion,
+  path: require.resolve("solc/soljson.js"),
+  settings: {
+    evmVersion: EVM_VERSION,
+    optimizer: { enabled: true, runs: 10_000 },
+    viaIR: true,
+  },
+};
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
-    version: solcVersion,
-    path: require.resolve("solc/soljson.js"),
+    profiles: { default: compiler, production: compiler },
     // Deployed as is from OpenZeppelin: the one authority over every Hejie contract.
     npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
-    settings: {
-      evmVersion: EVM_VERSION,
-      optimizer: { enabled: true, runs: 10_000 },
-      viaIR: true,
-    },
   },
   paths: {
     sources: "./contracts",
