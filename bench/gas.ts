@@ -197,7 +197,10 @@ async function measurePayments(h: Hejie) {
     check((await instalmentState(h, id("late"), 1)) === BigInt(InstalmentState.PaidLate), "late payment is late");
     const atDue = await second("dueDate", instalment, TIMELINE.dueDatePaidAt);
     const dueDate = await gasOf(relayer.recordPayment(atDue.report, atDue.signature));
-    check((await instalmentState(h, id("dueDate"), 1)) === BigInt(InstalmentState.PaidOnTime), "due-date payment on time");
+    check(
+      (await instalmentState(h, id("dueDate"), 1)) === BigInt(InstalmentState.PaidOnTime),
+      "due-date payment on time",
+    );
     return { late, dueDate };
   };
 

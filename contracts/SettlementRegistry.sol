@@ -90,11 +90,13 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         bytes calldata lawyerSignature
     ) external returns (bytes32) {
         bytes32 instalmentsHash = _checkPlan(terms, plan);
+        // A one-instalment plan generates `lastAmount` only: `amount` is not signed and must not be stored.
+        uint256 regularAmount = plan.count == 1 ? plan.lastAmount : plan.amount;
         return
             _register(
                 terms,
                 instalmentsHash,
-                _newLedger(plan.firstDueAt, plan.count, plan.amount, terms.settledAmount),
+                _newLedger(plan.firstDueAt, plan.count, regularAmount, terms.settledAmount),
                 borrowerSignature,
                 platformSignature,
                 lawyerSignature
@@ -194,9 +196,10 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
             allowed = to == Status.Disputed || to == Status.Terminated;
         } else if (from == Status.Disputed) {
             // A dispute resolved for an agreement that is fully paid completes it.
-            allowed = LedgerWord.paidTotal(word) == LedgerWord.totalDue(word)
-                ? (to == Status.Completed || to == Status.Terminated)
-                : (to == Status.Active || to == Status.InDefault || to == Status.Terminated);
+            allowed =
+                LedgerWord.paidTotal(word) == LedgerWord.totalDue(word)
+                    ? (to == Status.Completed || to == Status.Terminated)
+                    : (to == Status.Active || to == Status.InDefault || to == Status.Terminated);
         }
         if (!allowed) revert SettlementRegistryTransitionNotAllowed(id, from, to);
         _setStatus(id, from, to, resolutionHash);
@@ -265,9 +268,10 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         c.daysOverdue = uint32((block.timestamp - due) / 1 days);
         // The earliest unpaid instalment is always the most overdue one.
         InstalmentState worst = _overdueState(_profiles[id], due);
-        c.standing = worst == InstalmentState.OverdueInGrace
-            ? Standing.OverdueInGrace
-            : (worst == InstalmentState.OverdueInCure ? Standing.OverdueInCure : Standing.Defaulted);
+        c.standing =
+            worst == InstalmentState.OverdueInGrace
+                ? Standing.OverdueInGrace
+                : (worst == InstalmentState.OverdueInCure ? Standing.OverdueInCure : Standing.Defaulted);
     }
 
     /// @inheritdoc ISettlementRegistry
@@ -337,8 +341,7 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
         uint256 regularAmount,
         uint256 totalDue
     ) private pure returns (uint256) {
-        return
-            LedgerWord.pack(0, Status.Active, CalendarMonths.encode(firstDueAt), count, regularAmount, totalDue);
+        return LedgerWord.pack(0, Status.Active, CalendarMonths.encode(firstDueAt), count, regularAmount, totalDue);
     }
 
     /// @dev Validates an explicit schedule and returns its EIP-712 array hash.
@@ -384,7 +387,9 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     }
 
     function _checkFirstDue(uint256 firstDueAt) private pure {
-        if (firstDueAt > CalendarMonths.MAX_FIRST_DUE) revert SettlementRegistryFirstDueTooLate(firstDueAt);
+        if (firstDueAt < CalendarMonths.MIN_FIRST_DUE || firstDueAt > CalendarMonths.MAX_FIRST_DUE) {
+            revert SettlementRegistryFirstDueOutOfRange(firstDueAt);
+        }
     }
 
     function _checkTotal(SettlementTerms calldata terms, uint256 total) private pure {
@@ -598,7 +603,8 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
     /// @dev The amount due by instalment `i` inclusive.
     function _cumulative(bytes32 id, uint256 word, uint256 i) private view returns (uint256) {
         uint256 regular = LedgerWord.regularAmount(word);
-        if (regular != 0) return i + 1 == LedgerWord.instalmentCount(word) ? LedgerWord.totalDue(word) : regular * (i + 1);
+        if (regular != 0)
+            return i + 1 == LedgerWord.instalmentCount(word) ? LedgerWord.totalDue(word) : regular * (i + 1);
         (, uint256 cumulative) = _explicitEntry(id, i);
         return cumulative;
     }
@@ -651,9 +657,8 @@ abstract contract SettlementRegistry is ISettlementRegistry, MemberRegistry, EIP
             bool late = _paidLate[id][i >> 8] & (1 << (i & 0xff)) != 0;
             v.state = late ? InstalmentState.PaidLate : InstalmentState.PaidOnTime;
         } else if (block.timestamp <= due) {
-            v.state = i == 0 || block.timestamp > _dueAt(id, word, i - 1)
-                ? InstalmentState.Due
-                : InstalmentState.NotYetDue;
+            v.state =
+                i == 0 || block.timestamp > _dueAt(id, word, i - 1) ? InstalmentState.Due : InstalmentState.NotYetDue;
         } else {
             v.state = _overdueState(profile, due);
         }

@@ -98,6 +98,20 @@ export interface Eip712Domain {
   verifyingContract: string;
 }
 
+/** One field of an EIP-712 type, as ethers and viem take it. */
+export interface TypedDataField {
+  name: string;
+  type: string;
+}
+
+/**
+ * A copy of a type table above in the mutable shape ethers' `signTypedData` and `TypedDataEncoder`
+ * take (the tables are `as const`, so they cannot be passed directly).
+ */
+export function typesOf(types: Readonly<Record<string, readonly TypedDataField[]>>): Record<string, TypedDataField[]> {
+  return Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, fields.map((f) => ({ ...f }))]));
+}
+
 export function termsOf(settlement: Settlement): SettlementTerms {
   const { instalments: _schedule, ...terms } = settlement;
   return terms;

@@ -18,6 +18,7 @@ import {
   settlementDomain,
   settlementTypes,
   termsOf,
+  typesOf,
 } from "../protocol/typed-data.js";
 import {
   DAY,
@@ -30,7 +31,6 @@ import {
   settlementIdOf,
   settlementTerms,
   signAll,
-  typesOf,
 } from "./helpers/hejie.js";
 
 /** The type strings SettlementHashing.sol hashes, read from its source. */
@@ -272,6 +272,22 @@ describe("typed data: TypeScript and Solidity hash alike", () => {
       await expect(h.settlements.registerMonthly(termsOf(s), plan, ...signatures))
         .to.be.revertedWithCustomError(h.settlements, "SettlementRegistryAlreadyRegistered")
         .withArgs(id, Status.Active);
+    });
+
+    it("a one-instalment plan's unsigned amount changes nothing: the instalment is its lastAmount", async () => {
+      const s = settlementTerms(h, { instalments: monthlySchedule(FIRST_DUE, 1, 500_000n) });
+      const plan = { ...monthlyPlanOf(s.instalments)!, amount: 2n ** 48n + 7n };
+      const id = await settlementIdOf(h, s);
+      await (await h.settlements.registerMonthly(termsOf(s), plan, ...(await signAll(h, s)))).wait();
+      const [ledger] = await h.settlements.getSettlement(id);
+      expect([ledger.status, ledger.totalDue, ledger.paidTotal, ledger.regularAmount]).to.deep.equal([
+        BigInt(Status.Active),
+        500_000n,
+        0n,
+        500_000n,
+      ]);
+      const [only] = await h.settlements.getInstalments(id);
+      expect([only!.dueAt, only!.amount]).to.deep.equal([FIRST_DUE, 500_000n]);
     });
 
     it("a plan that generates other instalments than the signed ones is refused", async () => {

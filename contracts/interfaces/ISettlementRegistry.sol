@@ -33,7 +33,7 @@ interface ISettlementRegistry {
     error SettlementRegistryAmountMismatch(uint64 settledAmount, uint256 scheduleTotal);
     error SettlementRegistryDueTimeNotWholeDays(uint256 index);
     error SettlementRegistryZeroPlanAmount();
-    error SettlementRegistryFirstDueTooLate(uint256 firstDueAt);
+    error SettlementRegistryFirstDueOutOfRange(uint256 firstDueAt);
     error SettlementRegistryScheduleTooLong(uint256 index);
 
     // Signatures and registration

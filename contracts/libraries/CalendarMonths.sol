@@ -37,6 +37,9 @@ library CalendarMonths {
         }
     }
 
+    /// @notice The earliest first due time a schedule may have, 1970-02-01 00:00 UTC: from there on
+    /// `dueAtLowerBound` stays positive.
+    uint256 internal constant MIN_FIRST_DUE = 2678400;
     /// @notice The latest first due time a schedule may have: 9999-12-31 23:59:59 UTC, well inside
     /// what the calendar form can hold (month indexes up to 2^18, past the year 23,000).
     uint256 internal constant MAX_FIRST_DUE = 253402300799;
@@ -72,9 +75,12 @@ library CalendarMonths {
             let before := sub(year, 1)
             // Leap days in 1970..year-1: those up to year-1 minus the 477 up to 1969.
             let leapDays := sub(add(sub(div(before, 4), div(before, 100)), div(before, 400)), 477)
-            let days := add(add(mul(365, sub(year, 1970)), leapDays), and(shr(mul(month, 9), cumulativeDays), 0x1ff))
+            let monthStart := add(
+                add(mul(365, sub(year, 1970)), leapDays),
+                and(shr(mul(month, 9), cumulativeDays), 0x1ff)
+            )
             if and(leap, gt(month, 1)) {
-                days := add(days, 1)
+                monthStart := add(monthStart, 1)
             }
             let monthLength := add(28, and(shr(shl(1, add(month, 1)), extraDays), 3))
             if and(leap, eq(month, 1)) {
@@ -84,7 +90,7 @@ library CalendarMonths {
             if gt(day, monthLength) {
                 day := monthLength
             }
-            time := sub(add(mul(add(days, sub(day, 1)), DAY), and(first, 0x1ffff)), TZ_OFFSET)
+            time := sub(add(mul(add(monthStart, sub(day, 1)), DAY), and(first, 0x1ffff)), TZ_OFFSET)
         }
     }
 
@@ -94,7 +100,7 @@ library CalendarMonths {
     /// Gregorian cycle; the 2 is the largest shortfall over a cycle, checked by the fuzz tests), and
     /// the anchored day falls no earlier than min(anchor day, 28).
     function dueAtLowerBound(uint256 first, uint256 k) internal pure returns (uint256) {
-        // Unchecked: small values; the result stays positive for first due times from 1970-02.
+        // Unchecked: small values; the result stays positive from MIN_FIRST_DUE on.
         unchecked {
             uint256 monthStart = (((first >> MONTH_SHIFT) + k) * 146097) / 4800;
             uint256 day = (first >> DAY_SHIFT) & 31;

@@ -21,7 +21,11 @@ contract MultisigWallet is IERC1271 {
 
     constructor(address[] memory owners, uint256 threshold_) {
         if (threshold_ == 0 || threshold_ > owners.length) revert MultisigWalletInvalidConfig();
-        for (uint256 i = 0; i < owners.length; ++i) isOwner[owners[i]] = true;
+        for (uint256 i = 0; i < owners.length; ++i) {
+            // A zero or repeated owner would leave the threshold out of reach.
+            if (owners[i] == address(0) || isOwner[owners[i]]) revert MultisigWalletInvalidConfig();
+            isOwner[owners[i]] = true;
+        }
         threshold = threshold_;
     }
 

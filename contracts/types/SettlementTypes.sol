@@ -13,8 +13,8 @@ pragma solidity 0.8.37;
 /// | Active      | Disputed, Terminated                                 | RESOLVER                   |
 /// | InDefault   | Completed                                            | the payment that completes |
 /// | InDefault   | Disputed, Terminated                                 | RESOLVER                   |
-/// | Disputed    | Active, InDefault, Terminated                        | RESOLVER                   |
-/// | Disputed    | Completed                                            | RESOLVER, once fully paid  |
+/// | Disputed    | Active, InDefault (while money is owed), Terminated  | RESOLVER                   |
+/// | Disputed    | Completed (once fully paid)                          | RESOLVER                   |
 /// | Active, InDefault, Disputed | Superseded                           | `register` of an amendment |
 ///
 /// Completed, Terminated, Superseded and Cancelled are final.
@@ -114,7 +114,8 @@ struct SettlementTerms {
 }
 
 /// @notice A schedule of `count` calendar-monthly instalments (see `CalendarMonths`) of `amount`
-/// each but the last, which is `lastAmount`. Stands for exactly the `Instalment[]` it generates.
+/// each but the last, which is `lastAmount`. Stands for exactly the `Instalment[]` it generates (so a
+/// one-instalment plan is `lastAmount` alone; its `amount` plays no part).
 struct MonthlyPlan {
     uint40 firstDueAt;
     uint16 count;

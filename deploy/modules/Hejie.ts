@@ -4,7 +4,7 @@
  * One module tree for every profile (in-process tests, the local anvil chain, a Besu consortium).
  *
  * The deployer holds ADMIN_ROLE afterwards; on a consortium, hand it to the governance multisig
- * (grant ADMIN to it, then `renounceRole(0, deployer)`), as deploy/besu/README.md describes.
+ * (grant ADMIN to it, then `renounceRole(0, deployer)`), as the README's deployment section describes.
  * RESOLVER is granted by ADMIN once the committee's executor exists.
  *
  * Parameter (optional): `registrar`, the first holder of REGISTRAR; default: the deployer.

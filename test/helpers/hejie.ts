@@ -3,16 +3,7 @@
  * Shared by the TypeScript tests and the gas benchmark.
  */
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import {
-  type BaseWallet,
-  type TypedDataField,
-  ZeroHash,
-  concat,
-  hexlify,
-  keccak256,
-  randomBytes,
-  toUtf8Bytes,
-} from "ethers";
+import { type BaseWallet, ZeroHash, concat, hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
@@ -30,6 +21,7 @@ import {
   settlementDomain,
   settlementTypes,
   termsOf,
+  typesOf,
 } from "../../protocol/typed-data.js";
 import type {
   AccessManager,
@@ -56,11 +48,6 @@ export const CHAIN_START = new Date("2026-12-01T00:00:00Z");
 /** A fresh in-process chain (one per test file) whose clock starts at `CHAIN_START`. */
 export function createConnection(): Promise<Connection> {
   return network.create({ override: { initialDate: CHAIN_START } });
-}
-
-/** The shared EIP-712 type tables in the mutable shape ethers' signing and hashing APIs take. */
-export function typesOf(types: Readonly<Record<string, readonly TypedDataField[]>>): Record<string, TypedDataField[]> {
-  return Object.fromEntries(Object.entries(types).map(([name, fields]) => [name, fields.map((f) => ({ ...f }))]));
 }
 
 export interface Hejie {
