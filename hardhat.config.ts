@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
@@ -25,10 +26,22 @@ const compiler = {
   },
 };
 
+// Solidity tests deploy the contracts from their production artifacts (`vm.getCode`), so only the
+// tests' own code is compiled with these settings: without the optimizer it compiles several times
+// faster (viaIR stays on for stack depth), which keeps `hardhat test solidity` within minutes.
+const SOLIDITY_TESTS = "test/contracts";
+const solidityTestCompiler = { ...compiler, settings: { evmVersion: EVM_VERSION, viaIR: true } };
+const solidityTestOverrides = Object.fromEntries(
+  readdirSync(new URL(SOLIDITY_TESTS, import.meta.url), { recursive: true, encoding: "utf8" })
+    .filter((file) => file.endsWith(".sol"))
+    .map((file) => [`${SOLIDITY_TESTS}/${file.split("\\").join("/")}`, solidityTestCompiler]),
+);
+const buildProfile = { compilers: [compiler], overrides: solidityTestOverrides };
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
-    profiles: { default: compiler, production: compiler },
+    profiles: { default: buildProfile, production: buildProfile },
     // Deployed as is from OpenZeppelin: the one authority over every Hejie contract.
     npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
   },
