@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 
-import {EvidenceRegistry} from "../../../contracts/EvidenceRegistry.sol";
-import {HejieRegistry} from "../../../contracts/HejieRegistry.sol";
+import {IEvidenceRegistry} from "../../../contracts/interfaces/IEvidenceRegistry.sol";
 import {CalendarMonths} from "../../../contracts/libraries/CalendarMonths.sol";
 import {Roles} from "../../../contracts/libraries/Roles.sol";
 import {AccountKind, Licence} from "../../../contracts/types/MemberTypes.sol";
@@ -20,6 +19,7 @@ import {
     SettlementTerms,
     Status
 } from "../../../contracts/types/SettlementTypes.sol";
+import {IHejieRegistry, IMultisigWallet} from "./Interfaces.sol";
 import {TestBase} from "./TestBase.sol";
 
 /// @title HejieTestBase
@@ -27,7 +27,9 @@ import {TestBase} from "./TestBase.sol";
 /// EvidenceRegistry, the role wiring of `deploy/permissions.ts`), admits a platform with an oracle
 /// key, a lawyer, a committee member and a borrower (plus a second platform, lawyer and borrower for
 /// cross-party cases), and builds, signs and registers settlements and payment reports.
-/// @dev Every key is `vm.addr(privateKey)`, so the tests sign with `vm.sign` like the real parties.
+/// @dev The contracts are deployed from their production artifacts (`vm.getCode`): the tests run the
+/// bytecode that is deployed. Every key is `vm.addr(privateKey)`, so the tests sign with `vm.sign` like
+/// the real parties.
 abstract contract HejieTestBase is TestBase {
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
@@ -61,9 +63,9 @@ abstract contract HejieTestBase is TestBase {
                                  STATE
     //////////////////////////////////////////////////////////////*/
 
-    AccessManager internal manager;
-    HejieRegistry internal registry;
-    EvidenceRegistry internal evidence;
+    IAccessManager internal manager;
+    IHejieRegistry internal registry;
+    IEvidenceRegistry internal evidence;
 
     address internal admin;
     address internal registrar;
@@ -116,9 +118,9 @@ abstract contract HejieTestBase is TestBase {
 
     /// @dev The Ignition module `deploy/modules/Hejie.ts` with `deploy/permissions.ts`, step by step.
     function _deploy() internal {
-        manager = new AccessManager(admin);
-        registry = new HejieRegistry(address(manager));
-        evidence = new EvidenceRegistry(address(manager));
+        manager = IAccessManager(_deployArtifact("AccessManager", abi.encode(admin)));
+        registry = IHejieRegistry(_deployArtifact("HejieRegistry", abi.encode(manager)));
+        evidence = IEvidenceRegistry(_deployArtifact("EvidenceRegistry", abi.encode(manager)));
         vm.label(address(manager), "AccessManager");
         vm.label(address(registry), "HejieRegistry");
         vm.label(address(evidence), "EvidenceRegistry");
@@ -186,6 +188,20 @@ abstract contract HejieTestBase is TestBase {
         vm.stopPrank();
     }
 
+    /// @dev Deploys a compiled contract of the project (its production artifact, libraries linked).
+    function _deployArtifact(string memory name, bytes memory constructorArgs) internal returns (address deployed) {
+        bytes memory code = bytes.concat(vm.getCode(name), constructorArgs);
+        assembly ("memory-safe") {
+            deployed := create(0, add(code, 0x20), mload(code))
+        }
+        assertTrue(deployed != address(0), "deployment failed");
+    }
+
+    /// @dev A `threshold`-of-n MultisigWallet (contracts/test-fixtures) owned by `owners`.
+    function _deployMultisig(address[] memory owners, uint256 threshold) internal returns (IMultisigWallet) {
+        return IMultisigWallet(_deployArtifact("MultisigWallet", abi.encode(owners, threshold)));
+    }
+
     /*//////////////////////////////////////////////////////////////
                                  BUILDERS
     //////////////////////////////////////////////////////////////*/
@@ -233,9 +249,10 @@ abstract contract HejieTestBase is TestBase {
     /// @dev The instalments a monthly plan stands for (what the parties sign).
     function _instalmentsOf(MonthlyPlan memory plan) internal pure returns (Instalment[] memory list) {
         list = new Instalment[](plan.count);
+        uint256 first = CalendarMonths.encode(plan.firstDueAt);
         for (uint256 k = 0; k < plan.count; ++k) {
             list[k] = Instalment({
-                dueAt: uint40(CalendarMonths.dueAt(plan.firstDueAt, k)),
+                dueAt: uint40(CalendarMonths.dueAt(first, k)),
                 amount: k + 1 == plan.count ? plan.lastAmount : plan.amount
             });
         }

@@ -43,6 +43,10 @@ interface Vm {
     // Fuzzing
     function assume(bool condition) external pure;
 
+    // Artifacts
+    /// @dev The creation bytecode of a compiled contract (libraries linked), e.g. "HejieRegistry".
+    function getCode(string calldata artifactPath) external view returns (bytes memory creationBytecode);
+
     // State
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);

@@ -33,6 +33,22 @@ contract CalendarMonthsTest is TestBase {
         assertEq(CalendarMonths.daysFromCivil(2100, 3, 1), 47_541, "2100-03-01");
     }
 
+    function test_encode_Layout() public pure {
+        // 2027-01-31 23:59:59 CST: month 684 since January 1970, day 31, second 86,399.
+        assertEq(CalendarMonths.encode(1_801_411_199), (684 << 22) | (31 << 17) | 86_399, "calendar form");
+        assertEq(CalendarMonths.encode(0), (0 << 22) | (1 << 17) | 8 hours, "the epoch");
+        assertEq(CalendarMonths.dueAt(CalendarMonths.encode(0), 0), 0, "the epoch back");
+    }
+
+    function test_dueAt_LatestFirstDue() public pure {
+        uint256 max = CalendarMonths.MAX_FIRST_DUE; // 10000-01-01 07:59:59 CST
+        assertEq(max, 253_402_300_799, "MAX_FIRST_DUE");
+        uint256 first = CalendarMonths.encode(max);
+        assertEq(CalendarMonths.dueAt(first, 0), max, "round trip");
+        assertEq(CalendarMonths.dueAt(first, 1), max + 31 days, "10000-02-01");
+        assertEq(CalendarMonths.dueAt(first, 360), 254_349_071_999, "10030-01-01 07:59:59 CST");
+    }
+
     function test_daysInMonth() public pure {
         uint8[12] memory common = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
         for (uint256 m = 1; m <= 12; ++m) {
@@ -61,20 +77,22 @@ contract CalendarMonthsTest is TestBase {
             1_832_947_199, // 2028-01-31
             1_835_452_799 // 2028-02-29
         ];
+        uint256 first = CalendarMonths.encode(expected[0]);
         for (uint256 k = 0; k < 14; ++k) {
-            assertEq(CalendarMonths.dueAt(expected[0], k), expected[k], "monthly due time");
+            assertEq(CalendarMonths.dueAt(first, k), expected[k], "monthly due time");
         }
     }
 
     function test_dueAt_EarlyMorningInShanghai() public pure {
         // 2027-03-31 00:30:00 CST is still 30 March in UTC: the calendar is Shanghai's.
-        uint256 first = 1_806_424_200;
+        uint256 first = CalendarMonths.encode(1_806_424_200);
+        assertEq(CalendarMonths.dueAt(first, 0), 1_806_424_200, "k = 0 gives the first due time back");
         assertEq(CalendarMonths.dueAt(first, 1), 1_809_016_200, "2027-04-30 00:30:00 CST");
         assertEq(CalendarMonths.dueAt(first, 2), 1_811_694_600, "2027-05-31 00:30:00 CST");
     }
 
     function test_dueAt_CenturyRule() public pure {
-        uint256 first = 4_105_094_399; // 2100-01-31 23:59:59 CST
+        uint256 first = CalendarMonths.encode(4_105_094_399); // 2100-01-31 23:59:59 CST
         assertEq(CalendarMonths.dueAt(first, 1), 4_107_513_599, "2100-02-28");
         assertEq(CalendarMonths.dueAt(first, 2), 4_110_191_999, "2100-03-31");
     }

@@ -55,6 +55,15 @@ contract ComplianceTest is HejieTestBase {
         _assertCompliance(Standing.Performing, 0, 0, 0, 0, 0);
     }
 
+    function test_AtTheDueSecond() public {
+        // At its very due time an instalment may still be paid on time: it is Due, not in arrears.
+        vm.warp(FIRST_DUE);
+        _assertState(0, InstalmentState.Due, "due");
+        _assertCompliance(Standing.Performing, 0, 0, 0, 0, 0);
+        vm.warp(uint256(FIRST_DUE) + 1);
+        _assertCompliance(Standing.OverdueInGrace, 0, AMOUNT, AMOUNT, 0, 0);
+    }
+
     function test_PaidEarly() public {
         _pay(id, AMOUNT);
         _assertState(0, InstalmentState.PaidOnTime, "paid on time");

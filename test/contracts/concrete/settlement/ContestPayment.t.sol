@@ -45,8 +45,9 @@ contract ContestPaymentTest is HejieTestBase {
     //////////////////////////////////////////////////////////////*/
 
     function test_contestPayment_Borrower() public {
+        bytes32 digest = registry.paymentReportDigest(report);
         vm.expectEmit(address(registry));
-        emit ISettlementRegistry.PaymentContested(id, 0, borrower, REASON);
+        emit ISettlementRegistry.PaymentContested(id, 0, digest, borrower, REASON);
         vm.prank(borrower);
         registry.contestPayment(report, sig, REASON);
         assertEq(registry.contestedBy(id, 0), borrower, "contestedBy");

@@ -4,7 +4,6 @@ pragma solidity 0.8.37;
 import {IMemberRegistry} from "../../../../contracts/interfaces/IMemberRegistry.sol";
 import {ISettlementRegistry} from "../../../../contracts/interfaces/ISettlementRegistry.sol";
 import {Roles} from "../../../../contracts/libraries/Roles.sol";
-import {MultisigWallet} from "../../../../contracts/test-fixtures/MultisigWallet.sol";
 import {AccountKind, Licence} from "../../../../contracts/types/MemberTypes.sol";
 import {
     Instalment,
@@ -15,6 +14,7 @@ import {
     Status
 } from "../../../../contracts/types/SettlementTypes.sol";
 import {HejieTestBase} from "../../utils/HejieTestBase.sol";
+import {IMultisigWallet} from "../../utils/Interfaces.sol";
 
 /// @notice ERC-1271 contract wallets (a 2-of-3 multisig) sign and act exactly like plain keys.
 contract ContractWalletsTest is HejieTestBase {
@@ -24,9 +24,9 @@ contract ContractWalletsTest is HejieTestBase {
 
     /// @dev Owner private keys sorted by address (the order the wallet wants signatures in).
     uint256[3] internal owners;
-    MultisigWallet internal platformWallet;
-    MultisigWallet internal lawyerWallet;
-    MultisigWallet internal borrowerWallet;
+    IMultisigWallet internal platformWallet;
+    IMultisigWallet internal lawyerWallet;
+    IMultisigWallet internal borrowerWallet;
 
     function setUp() public override {
         super.setUp();
@@ -39,9 +39,9 @@ contract ContractWalletsTest is HejieTestBase {
         }
         address[] memory ownerAddresses = new address[](3);
         for (uint256 i = 0; i < 3; ++i) ownerAddresses[i] = vm.addr(owners[i]);
-        platformWallet = new MultisigWallet(ownerAddresses, 2);
-        lawyerWallet = new MultisigWallet(ownerAddresses, 2);
-        borrowerWallet = new MultisigWallet(ownerAddresses, 2);
+        platformWallet = _deployMultisig(ownerAddresses, 2);
+        lawyerWallet = _deployMultisig(ownerAddresses, 2);
+        borrowerWallet = _deployMultisig(ownerAddresses, 2);
 
         vm.startPrank(registrar);
         registry.admitMember(AccountKind.Platform, Licence.MicroLender, commitmentOf("wallet platform"), address(platformWallet));
@@ -70,7 +70,7 @@ contract ContractWalletsTest is HejieTestBase {
         return registry.settlementId(terms, _instalmentsOf(plan));
     }
 
-    function _execute(MultisigWallet wallet, address to, bytes memory data) internal returns (bytes memory) {
+    function _execute(IMultisigWallet wallet, address to, bytes memory data) internal returns (bytes memory) {
         bytes32 digest = wallet.executionDigest(to, data);
         return wallet.execute(to, data, _multisig(digest, 0, 2));
     }
@@ -176,8 +176,9 @@ contract ContractWalletsTest is HejieTestBase {
         bytes32 id = _walletId(terms, plan);
         registry.registerMonthly(terms, plan, _multisig(id, 0, 1), _multisig(id, 0, 1), _multisig(id, 0, 1));
         uint256 walletOraclePk = 0x0F;
+        uint32 walletPlatformId = registry.getKey(address(platformWallet)).accountId;
         vm.prank(registrar);
-        registry.addKey(registry.getKey(address(platformWallet)).accountId, vm.addr(walletOraclePk), Roles.ORACLE);
+        registry.addKey(walletPlatformId, vm.addr(walletOraclePk), Roles.ORACLE);
         PaymentReport memory report = _report(id, 0, 10, uint40(_now()));
         OracleSignature memory sig = _signReport(walletOraclePk, report);
         registry.recordPayment(report, sig);

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {HejieRegistry} from "../../../../contracts/HejieRegistry.sol";
 import {
     Instalment,
     MonthlyPlan,
@@ -9,6 +8,7 @@ import {
     SettlementTerms
 } from "../../../../contracts/types/SettlementTypes.sol";
 import {HejieTestBase} from "../../utils/HejieTestBase.sol";
+import {IHejieRegistry} from "../../utils/Interfaces.sol";
 
 /// @notice The EIP-712 digests, rebuilt here from the type strings (independently of
 /// `SettlementHashing`), equal the registry's ids and report digests; every signed field counts.
@@ -177,7 +177,7 @@ contract HashingTest is HejieTestBase {
         SettlementTerms memory terms = _terms(_planTotal(plan));
         bytes32 id = registry.settlementId(terms, list);
 
-        HejieRegistry twin = new HejieRegistry(address(manager));
+        IHejieRegistry twin = IHejieRegistry(_deployArtifact("HejieRegistry", abi.encode(manager)));
         assertNotEq(twin.settlementId(terms, list), id, "another deployment, another id");
         assertEq(
             twin.settlementId(terms, list),

@@ -258,6 +258,40 @@ contract ScheduleTest is HejieTestBase {
         );
     }
 
+    function test_RevertWhen_FirstDueTooLate() public {
+        uint256 maxFirstDue = 253_402_300_799; // 9999-12-31 23:59:59 UTC
+        Instalment[] memory list = new Instalment[](1);
+        list[0] = Instalment({dueAt: uint40(maxFirstDue + 1), amount: 10});
+        _expectRevertOnRegister(
+            _terms(10),
+            list,
+            abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryFirstDueTooLate.selector, maxFirstDue + 1)
+        );
+        _expectRevertOnMonthly(
+            _terms(10),
+            _plan(uint40(maxFirstDue + 1), 1, 10, 10),
+            abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryFirstDueTooLate.selector, maxFirstDue + 1)
+        );
+        _expectRevertOnMonthly(
+            _terms(10),
+            _plan(type(uint40).max, 1, 10, 10),
+            abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryFirstDueTooLate.selector, type(uint40).max)
+        );
+    }
+
+    function test_register_LatestFirstDue() public {
+        uint40 maxFirstDue = 253_402_300_799;
+        Instalment[] memory list = new Instalment[](2);
+        list[0] = Instalment({dueAt: maxFirstDue, amount: 10});
+        list[1] = Instalment({dueAt: maxFirstDue + 30 days, amount: 10});
+        bytes32 id = _submit(_terms(20), list);
+        assertEq(registry.getInstalment(id, 1).dueAt, maxFirstDue + 30 days, "explicit");
+        MonthlyPlan memory plan = _plan(maxFirstDue, 3, 10, 10);
+        bytes32 monthlyId = _registerMonthly(_terms(30), plan);
+        assertEq(_ledger(monthlyId).firstDueAt, maxFirstDue, "monthly");
+        assertEq(registry.getInstalment(monthlyId, 2).dueAt, _instalmentsOf(plan)[2].dueAt, "monthly third");
+    }
+
     /*//////////////////////////////////////////////////////////////
                           MONTHLY PLAN REFUSALS
     //////////////////////////////////////////////////////////////*/
