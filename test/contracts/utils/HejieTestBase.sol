@@ -30,6 +30,7 @@ import {TestBase} from "./TestBase.sol";
 /// @dev The contracts are deployed from their production artifacts (`vm.getCode`): the tests run the
 /// bytecode that is deployed. Every key is `vm.addr(privateKey)`, so the tests sign with `vm.sign` like
 /// the real parties.
+// solhint-disable-next-line max-states-count
 abstract contract HejieTestBase is TestBase {
     /*//////////////////////////////////////////////////////////////
                                 CONSTANTS
@@ -183,7 +184,12 @@ abstract contract HejieTestBase is TestBase {
             otherPlatform
         );
         registry.addKey(otherPlatformId, otherOracle, Roles.ORACLE);
-        otherLawyerId = registry.admitMember(AccountKind.Lawyer, Licence.None, commitmentOf("otherLawyer"), otherLawyer);
+        otherLawyerId = registry.admitMember(
+            AccountKind.Lawyer,
+            Licence.None,
+            commitmentOf("otherLawyer"),
+            otherLawyer
+        );
         otherBorrowerId = registry.bindBorrower(otherBorrower, commitmentOf("otherBorrower"));
         vm.stopPrank();
     }
@@ -234,11 +240,12 @@ abstract contract HejieTestBase is TestBase {
         t.deadline = uint40(_now() + 30 days);
     }
 
-    function _plan(uint40 firstDueAt, uint16 count, uint64 amount, uint64 lastAmount)
-        internal
-        pure
-        returns (MonthlyPlan memory)
-    {
+    function _plan(
+        uint40 firstDueAt,
+        uint16 count,
+        uint64 amount,
+        uint64 lastAmount
+    ) internal pure returns (MonthlyPlan memory) {
         return MonthlyPlan({firstDueAt: firstDueAt, count: count, amount: amount, lastAmount: lastAmount});
     }
 
@@ -264,7 +271,11 @@ abstract contract HejieTestBase is TestBase {
     }
 
     /// @dev `count` instalments of `amount` every `gapDays` days from FIRST_DUE.
-    function _evenSchedule(uint256 count, uint64 amount, uint256 gapDays) internal pure returns (Instalment[] memory list) {
+    function _evenSchedule(
+        uint256 count,
+        uint64 amount,
+        uint256 gapDays
+    ) internal pure returns (Instalment[] memory list) {
         list = new Instalment[](count);
         for (uint256 i = 0; i < count; ++i) {
             list[i] = Instalment({dueAt: uint40(FIRST_DUE + i * gapDays * DAY), amount: amount});
@@ -295,15 +306,15 @@ abstract contract HejieTestBase is TestBase {
     //////////////////////////////////////////////////////////////*/
 
     function _register(SettlementTerms memory terms, Instalment[] memory list) internal returns (bytes32 id) {
-        (bytes memory b, bytes memory p, bytes memory l) = _signatures(registry.settlementId(terms, list));
-        id = registry.register(terms, list, b, p, l);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signatures(registry.settlementId(terms, list));
+        id = registry.register(terms, list, sigB, sigP, sigL);
     }
 
     function _registerMonthly(SettlementTerms memory terms, MonthlyPlan memory plan) internal returns (bytes32 id) {
-        (bytes memory b, bytes memory p, bytes memory l) = _signatures(
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signatures(
             registry.settlementId(terms, _instalmentsOf(plan))
         );
-        id = registry.registerMonthly(terms, plan, b, p, l);
+        id = registry.registerMonthly(terms, plan, sigB, sigP, sigL);
     }
 
     /// @dev Registers the default twelve-month plan and returns its id and terms.
@@ -326,11 +337,12 @@ abstract contract HejieTestBase is TestBase {
                                  PAYMENTS
     //////////////////////////////////////////////////////////////*/
 
-    function _report(bytes32 id, uint32 sequence, uint64 amount, uint40 paidAt)
-        internal
-        pure
-        returns (PaymentReport memory)
-    {
+    function _report(
+        bytes32 id,
+        uint32 sequence,
+        uint64 amount,
+        uint40 paidAt
+    ) internal pure returns (PaymentReport memory) {
         return
             PaymentReport({
                 settlementId: id,
@@ -342,7 +354,10 @@ abstract contract HejieTestBase is TestBase {
     }
 
     /// @dev An oracle's compact (ERC-2098) signature of `report`.
-    function _signReport(uint256 privateKey, PaymentReport memory report) internal view returns (OracleSignature memory) {
+    function _signReport(
+        uint256 privateKey,
+        PaymentReport memory report
+    ) internal view returns (OracleSignature memory) {
         (bytes32 r, bytes32 vs) = vm.signCompact(privateKey, registry.paymentReportDigest(report));
         return OracleSignature({r: r, vs: vs});
     }

@@ -7,6 +7,7 @@ address constant VM_ADDRESS = address(uint160(uint256(keccak256("hevm cheat code
 /// @title Vm
 /// @notice The cheatcodes Hejie's Solidity tests use, as Hardhat 3's EDR implements them (the same
 /// signatures as Foundry's). Declared here because forge-std cannot be installed (no GitHub access).
+// solhint-disable-next-line interface-starts-with-i
 interface Vm {
     struct Log {
         bytes32[] topics;

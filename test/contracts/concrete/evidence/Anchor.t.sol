@@ -80,6 +80,17 @@ contract AnchorTest is HejieTestBase {
         assertTrue(evidence.verifyDocument(leaf, docA, saltA, new bytes32[](0)), "one-leaf tree");
     }
 
+    function test_AuthorityIsFixed() public {
+        assertEq(IAccessManaged(address(evidence)).authority(), address(manager), "authority");
+        address newAuthority = _deployArtifact("AccessManager", abi.encode(admin));
+        vm.expectRevert(
+            abi.encodeWithSelector(IEvidenceRegistry.EvidenceRegistryAuthorityFixed.selector, newAuthority)
+        );
+        vm.prank(admin);
+        manager.updateAuthority(address(evidence), newAuthority);
+        assertEq(IAccessManaged(address(evidence)).authority(), address(manager), "unchanged");
+    }
+
     function test_RevertWhen_ZeroRoot() public {
         vm.expectRevert(IEvidenceRegistry.EvidenceRegistryZeroRoot.selector);
         vm.prank(lawyer);

@@ -5,7 +5,14 @@ import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessMana
 
 import {IMemberRegistry} from "../../../../contracts/interfaces/IMemberRegistry.sol";
 import {Roles} from "../../../../contracts/libraries/Roles.sol";
-import {Account, AccountKind, AccountStatus, Key, KeyStatus, Licence} from "../../../../contracts/types/MemberTypes.sol";
+import {
+    Account,
+    AccountKind,
+    AccountStatus,
+    Key,
+    KeyStatus,
+    Licence
+} from "../../../../contracts/types/MemberTypes.sol";
 import {HejieTestBase} from "../../utils/HejieTestBase.sol";
 
 contract AdmitMemberTest is HejieTestBase {
@@ -87,10 +94,10 @@ contract AdmitMemberTest is HejieTestBase {
 
     function test_admitMember_EveryLicenceForPlatforms() public {
         vm.startPrank(registrar);
-        for (uint8 l = uint8(Licence.Bank); l <= uint8(Licence.Unlicensed); ++l) {
-            address key = vm.addr(0x1000 + l);
-            uint32 id = registry.admitMember(AccountKind.Platform, Licence(l), keccak256(abi.encode("lic", l)), key);
-            assertEq(uint8(registry.getAccount(id).licence), l, "licence stored");
+        for (uint8 lic = uint8(Licence.Bank); lic <= uint8(Licence.Unlicensed); ++lic) {
+            address key = vm.addr(0x1000 + lic);
+            uint32 id = registry.admitMember(AccountKind.Platform, Licence(lic), keccak256(abi.encode(lic)), key);
+            assertEq(uint8(registry.getAccount(id).licence), lic, "licence stored");
         }
         vm.stopPrank();
     }
@@ -207,9 +214,7 @@ contract AdmitMemberTest is HejieTestBase {
     function test_RevertWhen_CallerNotRegistrar() public {
         address[3] memory callers = [stranger, platform, admin];
         for (uint256 i = 0; i < callers.length; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, callers[i])
-            );
+            vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, callers[i]));
             vm.prank(callers[i]);
             registry.admitMember(AccountKind.Lawyer, Licence.None, commitmentOf("x"), newKey);
         }

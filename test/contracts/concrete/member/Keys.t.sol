@@ -337,7 +337,12 @@ contract KeysTest is HejieTestBase {
 
     function test_RevertWhen_ActiveKeyWrongRole() public {
         vm.expectRevert(
-            abi.encodeWithSelector(IMemberRegistry.MemberRegistryWrongRole.selector, oracle, Roles.PLATFORM, Roles.ORACLE)
+            abi.encodeWithSelector(
+                IMemberRegistry.MemberRegistryWrongRole.selector,
+                oracle,
+                Roles.PLATFORM,
+                Roles.ORACLE
+            )
         );
         registry.activeKey(oracle, Roles.PLATFORM);
         vm.expectRevert(

@@ -22,20 +22,21 @@ contract AmendTest is HejieTestBase {
         terms.amends = amends;
     }
 
-    function _signed(SettlementTerms memory terms, MonthlyPlan memory plan, uint256 borrowerPk, uint256 platformPk)
-        internal
-        view
-        returns (bytes memory, bytes memory, bytes memory)
-    {
+    function _signed(
+        SettlementTerms memory terms,
+        MonthlyPlan memory plan,
+        uint256 borrowerPk,
+        uint256 platformPk
+    ) internal view returns (bytes memory, bytes memory, bytes memory) {
         bytes32 id = registry.settlementId(terms, _instalmentsOf(plan));
         return (_sign(borrowerPk, id), _sign(platformPk, id), _sign(LAWYER_PK, id));
     }
 
     function _expectRevertAmending(bytes32 amends, bytes memory err) internal {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _amendment(amends);
-        (bytes memory b, bytes memory p, bytes memory l) = _signed(terms, plan, BORROWER_PK, PLATFORM_PK);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signed(terms, plan, BORROWER_PK, PLATFORM_PK);
         vm.expectRevert(err);
-        registry.registerMonthly(terms, plan, b, p, l);
+        registry.registerMonthly(terms, plan, sigB, sigP, sigL);
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -46,7 +47,7 @@ contract AmendTest is HejieTestBase {
         _pay(original, 300_000);
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _amendment(original);
         bytes32 expectedId = registry.settlementId(terms, _instalmentsOf(plan));
-        (bytes memory b, bytes memory p, bytes memory l) = _signed(terms, plan, BORROWER_PK, PLATFORM_PK);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signed(terms, plan, BORROWER_PK, PLATFORM_PK);
 
         vm.expectEmit(address(registry));
         emit ISettlementRegistry.StatusChanged(original, Status.Active, Status.Superseded, expectedId);
@@ -60,7 +61,7 @@ contract AmendTest is HejieTestBase {
             lawyer,
             terms.documentHash
         );
-        bytes32 id = registry.registerMonthly(terms, plan, b, p, l);
+        bytes32 id = registry.registerMonthly(terms, plan, sigB, sigP, sigL);
 
         assertEq(id, expectedId, "id");
         assertTrue(_status(original) == Status.Superseded, "original Superseded");
@@ -84,11 +85,11 @@ contract AmendTest is HejieTestBase {
 
     function _amendAndCheck(Status from) internal {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _amendment(original);
-        (bytes memory b, bytes memory p, bytes memory l) = _signed(terms, plan, BORROWER_PK, PLATFORM_PK);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signed(terms, plan, BORROWER_PK, PLATFORM_PK);
         bytes32 expectedId = registry.settlementId(terms, _instalmentsOf(plan));
         vm.expectEmit(address(registry));
         emit ISettlementRegistry.StatusChanged(original, from, Status.Superseded, expectedId);
-        registry.registerMonthly(terms, plan, b, p, l);
+        registry.registerMonthly(terms, plan, sigB, sigP, sigL);
         assertTrue(_status(original) == Status.Superseded, "Superseded");
     }
 
@@ -110,8 +111,8 @@ contract AmendTest is HejieTestBase {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _amendment(original);
         terms.borrower = vm.addr(walletPk);
         terms.borrowerNonce = 0;
-        (bytes memory b, bytes memory p, bytes memory l) = _signed(terms, plan, walletPk, PLATFORM_PK);
-        registry.registerMonthly(terms, plan, b, p, l);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signed(terms, plan, walletPk, PLATFORM_PK);
+        registry.registerMonthly(terms, plan, sigB, sigP, sigL);
         assertTrue(_status(original) == Status.Superseded, "Superseded");
     }
 
@@ -119,7 +120,13 @@ contract AmendTest is HejieTestBase {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _amendment(original);
         terms.lawyer = otherLawyer;
         bytes32 id = registry.settlementId(terms, _instalmentsOf(plan));
-        registry.registerMonthly(terms, plan, _sign(BORROWER_PK, id), _sign(PLATFORM_PK, id), _sign(OTHER_LAWYER_PK, id));
+        registry.registerMonthly(
+            terms,
+            plan,
+            _sign(BORROWER_PK, id),
+            _sign(PLATFORM_PK, id),
+            _sign(OTHER_LAWYER_PK, id)
+        );
         assertEq(_profile(id).lawyerId, otherLawyerId, "the new lawyer");
         assertTrue(_status(original) == Status.Superseded, "Superseded");
     }
@@ -188,21 +195,31 @@ contract AmendTest is HejieTestBase {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _amendment(original);
         terms.borrower = otherBorrower;
         terms.borrowerNonce = 0;
-        (bytes memory b, bytes memory p, bytes memory l) = _signed(terms, plan, OTHER_BORROWER_PK, PLATFORM_PK);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signed(
+            terms,
+            plan,
+            OTHER_BORROWER_PK,
+            PLATFORM_PK
+        );
         vm.expectRevert(
             abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryAmendmentPartiesDiffer.selector, original)
         );
-        registry.registerMonthly(terms, plan, b, p, l);
+        registry.registerMonthly(terms, plan, sigB, sigP, sigL);
     }
 
     function test_RevertWhen_AmendmentPlatformDiffers() public {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _amendment(original);
         terms.platform = otherPlatform;
         terms.platformNonce = 0;
-        (bytes memory b, bytes memory p, bytes memory l) = _signed(terms, plan, BORROWER_PK, OTHER_PLATFORM_PK);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signed(
+            terms,
+            plan,
+            BORROWER_PK,
+            OTHER_PLATFORM_PK
+        );
         vm.expectRevert(
             abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryAmendmentPartiesDiffer.selector, original)
         );
-        registry.registerMonthly(terms, plan, b, p, l);
+        registry.registerMonthly(terms, plan, sigB, sigP, sigL);
     }
 }

@@ -38,9 +38,9 @@ contract CancelTest is HejieTestBase {
         registry.cancel(terms, schedule);
         vm.expectRevert(abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryNotFound.selector, id));
         registry.compliance(id);
-        (bytes memory b, bytes memory p, bytes memory l) = _signatures(id);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signatures(id);
         vm.expectRevert(abi.encodeWithSelector(ISettlementRegistry.SettlementRegistrySignatureCancelled.selector, id));
-        registry.register(terms, schedule, b, p, l);
+        registry.register(terms, schedule, sigB, sigP, sigL);
     }
 
     function test_cancel_AfterTheKeyWasRevoked() public {

@@ -44,7 +44,12 @@ contract ContractWalletsTest is HejieTestBase {
         borrowerWallet = _deployMultisig(ownerAddresses, 2);
 
         vm.startPrank(registrar);
-        registry.admitMember(AccountKind.Platform, Licence.MicroLender, commitmentOf("wallet platform"), address(platformWallet));
+        registry.admitMember(
+            AccountKind.Platform,
+            Licence.MicroLender,
+            commitmentOf("wallet platform"),
+            address(platformWallet)
+        );
         registry.admitMember(AccountKind.Lawyer, Licence.None, commitmentOf("law firm"), address(lawyerWallet));
         registry.bindBorrower(address(borrowerWallet), commitmentOf("wallet borrower"));
         vm.stopPrank();
@@ -103,53 +108,53 @@ contract ContractWalletsTest is HejieTestBase {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _walletTerms();
         bytes32 id = _walletId(terms, plan);
         bytes memory one = _sign(owners[0], id);
-        bytes memory b = _multisig(id, 0, 1);
-        bytes memory l = _multisig(id, 0, 2);
+        bytes memory sigB = _multisig(id, 0, 1);
+        bytes memory sigL = _multisig(id, 0, 2);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ISettlementRegistry.SettlementRegistryInvalidSignature.selector,
                 address(platformWallet)
             )
         );
-        registry.registerMonthly(terms, plan, b, one, l);
+        registry.registerMonthly(terms, plan, sigB, one, sigL);
     }
 
     function test_RevertWhen_WalletOwnersOutOfOrder() public {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _walletTerms();
         bytes32 id = _walletId(terms, plan);
-        bytes memory b = _multisig(id, 1, 0); // duplicates and reordering are refused by the wallet
-        bytes memory p = _multisig(id, 0, 1);
-        bytes memory l = _multisig(id, 0, 2);
+        bytes memory sigB = _multisig(id, 1, 0); // duplicates and reordering are refused by the wallet
+        bytes memory sigP = _multisig(id, 0, 1);
+        bytes memory sigL = _multisig(id, 0, 2);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ISettlementRegistry.SettlementRegistryInvalidSignature.selector,
                 address(borrowerWallet)
             )
         );
-        registry.registerMonthly(terms, plan, b, p, l);
+        registry.registerMonthly(terms, plan, sigB, sigP, sigL);
     }
 
     function test_RevertWhen_WalletSignedByNonOwners() public {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _walletTerms();
         bytes32 id = _walletId(terms, plan);
-        bytes memory b = _multisig(id, 0, 1);
-        bytes memory p = _multisig(id, 0, 1);
-        bytes memory l = bytes.concat(_sign(LAWYER_PK, id), _sign(STRANGER_PK, id));
+        bytes memory sigB = _multisig(id, 0, 1);
+        bytes memory sigP = _multisig(id, 0, 1);
+        bytes memory sigL = bytes.concat(_sign(LAWYER_PK, id), _sign(STRANGER_PK, id));
         vm.expectRevert(
             abi.encodeWithSelector(
                 ISettlementRegistry.SettlementRegistryInvalidSignature.selector,
                 address(lawyerWallet)
             )
         );
-        registry.registerMonthly(terms, plan, b, p, l);
+        registry.registerMonthly(terms, plan, sigB, sigP, sigL);
     }
 
     function test_WalletIncreasesNonce() public {
         (SettlementTerms memory terms, MonthlyPlan memory plan) = _walletTerms();
         bytes32 id = _walletId(terms, plan);
-        bytes memory b = _multisig(id, 0, 1);
-        bytes memory p = _multisig(id, 0, 1);
-        bytes memory l = _multisig(id, 0, 1);
+        bytes memory sigB = _multisig(id, 0, 1);
+        bytes memory sigP = _multisig(id, 0, 1);
+        bytes memory sigL = _multisig(id, 0, 1);
         _execute(platformWallet, address(registry), abi.encodeCall(IMemberRegistry.increaseNonce, ()));
         assertEq(registry.getKey(address(platformWallet)).nonce, 1, "nonce raised through the wallet");
         vm.expectRevert(
@@ -160,7 +165,7 @@ contract ContractWalletsTest is HejieTestBase {
                 1
             )
         );
-        registry.registerMonthly(terms, plan, b, p, l);
+        registry.registerMonthly(terms, plan, sigB, sigP, sigL);
     }
 
     function test_WalletCancels() public {

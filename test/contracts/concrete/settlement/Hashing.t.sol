@@ -1,31 +1,27 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {
-    Instalment,
-    MonthlyPlan,
-    PaymentReport,
-    SettlementTerms
-} from "../../../../contracts/types/SettlementTypes.sol";
+import {Instalment, MonthlyPlan, PaymentReport, SettlementTerms} from "../../../../contracts/types/SettlementTypes.sol";
 import {HejieTestBase} from "../../utils/HejieTestBase.sol";
 import {IHejieRegistry} from "../../utils/Interfaces.sol";
 
 /// @notice The EIP-712 digests, rebuilt here from the type strings (independently of
 /// `SettlementHashing`), equal the registry's ids and report digests; every signed field counts.
 contract HashingTest is HejieTestBase {
-    bytes32 internal constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
     bytes32 internal constant INSTALMENT_TYPEHASH = keccak256("Instalment(uint40 dueAt,uint64 amount)");
-    bytes32 internal constant SETTLEMENT_TYPEHASH =
-        keccak256(
-            "Settlement(bytes32 caseId,address borrower,address platform,address lawyer,bytes32 documentHash,"
-            "string currency,uint64 originalPrincipal,uint40 loanFormedAt,uint64 settledAmount,"
-            "Instalment[] instalments,uint32 gracePeriod,uint32 curePeriod,uint32 contestWindow,bytes32 amends,"
-            "uint32 borrowerNonce,uint32 platformNonce,uint32 lawyerNonce,uint40 deadline)"
-            "Instalment(uint40 dueAt,uint64 amount)"
-        );
-    bytes32 internal constant PAYMENT_REPORT_TYPEHASH =
-        keccak256("PaymentReport(bytes32 settlementId,uint32 sequence,uint64 amount,uint40 paidAt,bytes32 bankReference)");
+    bytes32 internal constant SETTLEMENT_TYPEHASH = keccak256(
+        "Settlement(bytes32 caseId,address borrower,address platform,address lawyer,bytes32 documentHash,"
+        "string currency,uint64 originalPrincipal,uint40 loanFormedAt,uint64 settledAmount,"
+        "Instalment[] instalments,uint32 gracePeriod,uint32 curePeriod,uint32 contestWindow,bytes32 amends,"
+        "uint32 borrowerNonce,uint32 platformNonce,uint32 lawyerNonce,uint40 deadline)"
+        "Instalment(uint40 dueAt,uint64 amount)"
+    );
+    bytes32 internal constant PAYMENT_REPORT_TYPEHASH = keccak256(
+        "PaymentReport(bytes32 settlementId,uint32 sequence,uint64 amount,uint40 paidAt,bytes32 bankReference)"
+    );
 
     function _domainSeparator(address verifyingContract) internal view returns (bytes32) {
         return

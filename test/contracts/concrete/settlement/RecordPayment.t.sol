@@ -272,15 +272,16 @@ contract RecordPaymentTest is HejieTestBase {
     /// (see `LedgerWord`: platformId bits 0-31, status 32-39, reportCount 40-55, first due 56-95 in
     /// calendar form, instalmentCount 96-111, regularAmount 112-159, totalDue 160-207, paidTotal 208-255).
     function _ledgerSlot(bytes32 settlement) internal view returns (bytes32) {
-        Ledger memory l = _ledger(settlement);
+        Ledger memory ledger = _ledger(settlement);
         uint256 mask = ~(uint256(type(uint40).max) << 56); // every field but the first due time
-        uint256 packed = uint256(l.platformId) |
-            (uint256(uint8(l.status)) << 32) |
-            (uint256(l.reportCount) << 40) |
-            (uint256(l.instalmentCount) << 96) |
-            (uint256(l.regularAmount) << 112) |
-            (uint256(l.totalDue) << 160) |
-            (uint256(l.paidTotal) << 208);
+        uint256 packed =
+            uint256(ledger.platformId) |
+                (uint256(uint8(ledger.status)) << 32) |
+                (uint256(ledger.reportCount) << 40) |
+                (uint256(ledger.instalmentCount) << 96) |
+                (uint256(ledger.regularAmount) << 112) |
+                (uint256(ledger.totalDue) << 160) |
+                (uint256(ledger.paidTotal) << 208);
         for (uint256 s = 0; s < 64; ++s) {
             bytes32 slot = keccak256(abi.encode(settlement, s));
             if (uint256(vm.load(address(registry), slot)) & mask == packed) return slot;

@@ -44,7 +44,9 @@ contract RegisterTest is HejieTestBase {
     }
 
     function _expectInvalidSignature(address signer) internal {
-        vm.expectRevert(abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryInvalidSignature.selector, signer));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryInvalidSignature.selector, signer)
+        );
     }
 
     function _expectKeyNotActive(address key) internal {
@@ -52,7 +54,9 @@ contract RegisterTest is HejieTestBase {
     }
 
     function _expectWrongRole(address key, uint64 expected, uint64 actual) internal {
-        vm.expectRevert(abi.encodeWithSelector(IMemberRegistry.MemberRegistryWrongRole.selector, key, expected, actual));
+        vm.expectRevert(
+            abi.encodeWithSelector(IMemberRegistry.MemberRegistryWrongRole.selector, key, expected, actual)
+        );
     }
 
     /*//////////////////////////////////////////////////////////////
@@ -368,7 +372,9 @@ contract RegisterTest is HejieTestBase {
         registry.increaseNonce();
         registry.increaseNonce();
         vm.stopPrank();
-        vm.expectRevert(abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryStaleNonce.selector, lawyer, 0, 2));
+        vm.expectRevert(
+            abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryStaleNonce.selector, lawyer, 0, 2)
+        );
         registry.registerMonthly(terms, plan, sigB, sigP, sigL);
     }
 

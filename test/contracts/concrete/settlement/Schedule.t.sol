@@ -18,22 +18,22 @@ contract ScheduleTest is HejieTestBase {
     /// @dev Submits an explicit schedule with valid signatures of the fixture's parties.
     function _submit(SettlementTerms memory terms, Instalment[] memory list) internal returns (bytes32) {
         bytes32 id = registry.settlementId(terms, list);
-        (bytes memory b, bytes memory p, bytes memory l) = _signatures(id);
-        return registry.register(terms, list, b, p, l);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signatures(id);
+        return registry.register(terms, list, sigB, sigP, sigL);
     }
 
-    function _expectRevertOnRegister(SettlementTerms memory terms, Instalment[] memory list, bytes memory err)
-        internal
-    {
+    function _expectRevertOnRegister(
+        SettlementTerms memory terms,
+        Instalment[] memory list,
+        bytes memory err
+    ) internal {
         bytes32 id = registry.settlementId(terms, list);
-        (bytes memory b, bytes memory p, bytes memory l) = _signatures(id);
+        (bytes memory sigB, bytes memory sigP, bytes memory sigL) = _signatures(id);
         vm.expectRevert(err);
-        registry.register(terms, list, b, p, l);
+        registry.register(terms, list, sigB, sigP, sigL);
     }
 
-    function _expectRevertOnMonthly(SettlementTerms memory terms, MonthlyPlan memory plan, bytes memory err)
-        internal
-    {
+    function _expectRevertOnMonthly(SettlementTerms memory terms, MonthlyPlan memory plan, bytes memory err) internal {
         vm.expectRevert(err);
         registry.registerMonthly(terms, plan, "", "", "");
     }
