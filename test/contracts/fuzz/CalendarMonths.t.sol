@@ -8,8 +8,6 @@ import {TestBase} from "../utils/TestBase.sol";
 /// (146,097 days), then year by year and month by month with its own month lengths.
 contract CalendarMonthsFuzzTest is TestBase {
     uint256 internal constant TZ = 8 hours;
-    /// @dev 1970-02-01 00:00:00 CST: `dueAtLowerBound` is documented from February 1970 on.
-    uint256 internal constant FEBRUARY_1970 = 2_649_600;
     uint256 internal constant MAX_FIRST_DUE = 253_402_300_799;
 
     function _isLeap(uint256 y) internal pure returns (bool) {
@@ -96,7 +94,7 @@ contract CalendarMonthsFuzzTest is TestBase {
     }
 
     function testFuzz_dueAtLowerBound_IsALowerBound(uint256 time, uint256 k) public pure {
-        time = bound(time, FEBRUARY_1970, MAX_FIRST_DUE);
+        time = bound(time, CalendarMonths.MIN_FIRST_DUE, MAX_FIRST_DUE);
         k = bound(k, 0, 360);
         uint256 first = CalendarMonths.encode(time);
         uint256 due = CalendarMonths.dueAt(first, k);

@@ -3,11 +3,15 @@ pragma solidity 0.8.37;
 
 import {ISettlementRegistry} from "../../../../contracts/interfaces/ISettlementRegistry.sol";
 import {
+    Compliance,
     Instalment,
+    InstalmentState,
     InstalmentView,
     Ledger,
     MonthlyPlan,
-    SettlementTerms
+    SettlementTerms,
+    Standing,
+    Status
 } from "../../../../contracts/types/SettlementTypes.sol";
 import {HejieTestBase} from "../../utils/HejieTestBase.sol";
 
@@ -98,6 +102,33 @@ contract ScheduleTest is HejieTestBase {
         assertEq(views.length, 1, "one instalment");
         assertEq(views[0].amount, 42, "the last amount is the only amount");
         assertEq(views[0].dueAt, FIRST_DUE, "dueAt");
+    }
+
+    /// @dev A one-instalment plan generates `lastAmount` alone: its `amount` is not signed, so whatever
+    /// a submitter puts there (here more than 48 bits) must not reach the ledger.
+    function test_registerMonthly_SingleInstalmentIgnoresAmount() public {
+        uint64[3] memory unsignedAmounts = [uint64(1) << 48, (uint64(1) << 48) + 7, type(uint64).max];
+        for (uint256 i = 0; i < unsignedAmounts.length; ++i) {
+            uint256 snapshot = vm.snapshotState();
+            MonthlyPlan memory plan = _plan(FIRST_DUE, 1, unsignedAmounts[i], 500);
+            SettlementTerms memory terms = _terms(500);
+            bytes32 id = _registerMonthly(terms, plan);
+            assertEq(id, registry.settlementId(terms, _evenSchedule(1, 500, 1)), "the schedule the parties signed");
+            Ledger memory ledger = _ledger(id);
+            assertEq(ledger.totalDue, 500, "totalDue");
+            assertEq(ledger.instalmentCount, 1, "count");
+            InstalmentView[] memory views = _views(id);
+            assertEq(views[0].amount, 500, "amount");
+            assertEq(uint8(views[0].state), uint8(InstalmentState.Due), "due, unpaid");
+            Compliance memory c = _compliance(id);
+            assertEq(uint8(c.standing), uint8(Standing.Performing), "performing");
+            assertEq(c.nextInstalment, 0, "nothing paid");
+            _pay(id, 499);
+            assertEq(_compliance(id).nextInstalment, 0, "still unpaid");
+            _pay(id, 1);
+            assertEq(uint8(_status(id)), uint8(Status.Completed), "completed at the signed total");
+            vm.revertToState(snapshot);
+        }
     }
 
     function test_MonthlyAndExplicitAreTheSameAgreement() public {
@@ -258,25 +289,30 @@ contract ScheduleTest is HejieTestBase {
         );
     }
 
-    function test_RevertWhen_FirstDueTooLate() public {
+    function test_RevertWhen_FirstDueOutOfRange() public {
+        uint256 minFirstDue = 2_678_400; // 1970-02-01 00:00:00 UTC
         uint256 maxFirstDue = 253_402_300_799; // 9999-12-31 23:59:59 UTC
-        Instalment[] memory list = new Instalment[](1);
-        list[0] = Instalment({dueAt: uint40(maxFirstDue + 1), amount: 10});
-        _expectRevertOnRegister(
-            _terms(10),
-            list,
-            abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryFirstDueTooLate.selector, maxFirstDue + 1)
-        );
-        _expectRevertOnMonthly(
-            _terms(10),
-            _plan(uint40(maxFirstDue + 1), 1, 10, 10),
-            abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryFirstDueTooLate.selector, maxFirstDue + 1)
-        );
-        _expectRevertOnMonthly(
-            _terms(10),
-            _plan(type(uint40).max, 1, 10, 10),
-            abi.encodeWithSelector(ISettlementRegistry.SettlementRegistryFirstDueTooLate.selector, type(uint40).max)
-        );
+        uint256[4] memory times = [maxFirstDue + 1, type(uint40).max, minFirstDue - 1, 0];
+        for (uint256 i = 0; i < times.length; ++i) {
+            bytes memory err = abi.encodeWithSelector(
+                ISettlementRegistry.SettlementRegistryFirstDueOutOfRange.selector,
+                times[i]
+            );
+            Instalment[] memory list = new Instalment[](1);
+            list[0] = Instalment({dueAt: uint40(times[i]), amount: 10});
+            _expectRevertOnRegister(_terms(10), list, err);
+            _expectRevertOnMonthly(_terms(10), _plan(uint40(times[i]), 1, 10, 10), err);
+        }
+    }
+
+    function test_register_EarliestFirstDue() public {
+        uint40 minFirstDue = 2_678_400;
+        MonthlyPlan memory plan = _plan(minFirstDue, 2, 10, 10);
+        bytes32 id = _registerMonthly(_terms(20), plan);
+        assertEq(_ledger(id).firstDueAt, minFirstDue, "first due time");
+        // Paid decades later: late, whichever way lateness is computed.
+        _pay(id, 10);
+        assertEq(uint8(registry.getInstalment(id, 0).state), uint8(InstalmentState.PaidLate), "paid late");
     }
 
     function test_register_LatestFirstDue() public {
