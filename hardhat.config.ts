@@ -63,6 +63,8 @@ export default defineConfig({
   },
   networks: {
     hardhatMainnet: { type: "edr-simulated", chainType: "l1", hardfork: EVM_VERSION },
+    // A JSON-RPC chain on this machine (anvil): `npm start`, and the gateway tests (which override the URL).
+    local: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
     consortium: {
       type: "http",
       chainType: "l1",

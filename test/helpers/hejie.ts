@@ -74,10 +74,11 @@ export interface Hejie {
 export const commitment = (label: string) => keccak256(toUtf8Bytes(`identity-commitment:${label}`));
 
 /** Deploys with the Ignition module and admits a platform (with an oracle key), a lawyer, a
- * committee member, and binds a borrower. */
-export async function deployHejie(connection: Connection): Promise<Hejie> {
+ * committee member, and binds a borrower. On a JSON-RPC chain Ignition keeps a journal on disk under
+ * `deploy/deployments/<deploymentId>`: pass a fresh id (and delete the folder afterwards). */
+export async function deployHejie(connection: Connection, options: { deploymentId?: string } = {}): Promise<Hejie> {
   const { ethers, ignition } = connection;
-  const deployed = await ignition.deploy(HejieModule);
+  const deployed = await ignition.deploy(HejieModule, { deploymentId: options.deploymentId });
   const [registrar, borrower, platform, lawyer, oracle, committee, outsider, ...spare] = await ethers.getSigners();
   if (outsider === undefined || registrar === undefined || borrower === undefined) throw new Error("too few accounts");
   if (platform === undefined || lawyer === undefined || oracle === undefined || committee === undefined) {

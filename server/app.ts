@@ -1,0 +1,136 @@
+/**
+ * Builds the gateway (`createGateway`) and runs it (`startGateway`). Building and running are apart so
+ * tests build it on a temporary data directory and listen on port 0.
+ */
+import { mkdirSync } from "node:fs";
+import type { Server } from "node:http";
+import { join } from "node:path";
+
+import express, { type Express } from "express";
+import { type Logger, pino } from "pino";
+import { Registry, collectDefaultMetrics } from "prom-client";
+
+import { chainClients } from "./chain/client.js";
+import { casesComponent } from "./components/cases/index.js";
+import type { CaseMembership } from "./components/cases/membership.js";
+import { identityComponent } from "./components/identity/index.js";
+import type { MemberDirectory } from "./components/identity/roles.js";
+import type { Config } from "./config.js";
+import { type Clock, type Component, type Context, systemClock } from "./context.js";
+import { SqliteDb } from "./db/sqlite.js";
+import { migrate } from "./db/migrations.js";
+import { type Authenticate, type Endpoint, mount } from "./http/api.js";
+import { AppError, errorHandler } from "./http/errors.js";
+import { docsPage, openApiDocument } from "./http/openapi.js";
+import { operationsEndpoints, requestLogging, requestMetrics } from "./http/operations.js";
+
+export interface GatewayOptions {
+  clock?: Clock;
+  logger?: Logger;
+}
+
+export interface Gateway {
+  app: Express;
+  context: Context;
+  authenticate: Authenticate;
+  members: MemberDirectory;
+  membership: CaseMembership;
+  components: Component[];
+  endpoints: Endpoint<never, never, never>[];
+  /** Stops background work and closes the database. */
+  close(): Promise<void>;
+}
+
+/** The origin clients reach the gateway at, for Sign-In with Ethereum messages. */
+const originOf = (config: Config) => config.publicUrl ?? `http://${config.host}:${config.port}`;
+
+export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const logger = options.logger ?? pino({ level: config.logLevel, name: "hejie-gateway" });
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: "hejie_" });
+  const db = SqliteDb.open(join(config.dataDir, "gateway.sqlite"));
+  const context: Context = {
+    config,
+    db,
+    chain: chainClients(config),
+    logger,
+    metrics,
+    clock: options.clock ?? systemClock,
+  };
+
+  const identity = identityComponent(context, originOf(config));
+  const { authenticate, members } = identity;
+  const cases = casesComponent(context, members);
+  const { membership } = cases;
+  const components: Component[] = [identity.component, cases.component];
+  await migrate(
+    db,
+    components.flatMap((component) => component.migrations),
+  );
+
+  const endpoints = [...operationsEndpoints(context), ...components.flatMap((component) => component.endpoints)];
+  const document = openApiDocument(endpoints, {
+    title: "Hejie gateway",
+    version: "0.1.0",
+    description:
+      "Sign in with a wallet, keep case documents encrypted, draft settlements and collect the parties' " +
+      "signatures, and register them on the chain.",
+  });
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  app.use(requestLogging(logger));
+  app.use(requestMetrics(metrics));
+  app.use(express.json({ limit: "1mb" }));
+  app.get("/openapi.json", (_req, res) => void res.json(document));
+  app.get("/docs", (_req, res) => void res.type("text/html").send(docsPage(document)));
+  app.get("/metrics", async (_req, res) => void res.type(metrics.contentType).send(await metrics.metrics()));
+  app.use(mount(endpoints, authenticate));
+  app.use((req, _res, next) => next(new AppError(404, "NOT_FOUND", `No endpoint ${req.method} ${req.path}.`)));
+  app.use(errorHandler(logger));
+
+  return {
+    app,
+    context,
+    authenticate,
+    members,
+    membership,
+    components,
+    endpoints,
+    close: async () => {
+      for (const component of components) await component.stop?.();
+      await db.close();
+    },
+  };
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  server: Server;
+  /** e.g. "http://127.0.0.1:8080" (the real port when the configured one was 0). */
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
+  const gateway = await createGateway(config, options);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = gateway.app.listen(config.port, config.host, () => resolve(listening));
+    listening.once("error", reject);
+  });
+  const address = server.address();
+  const port = typeof address === "object" && address !== null ? address.port : config.port;
+  for (const component of gateway.components) component.start?.();
+  return {
+    gateway,
+    server,
+    url: `http://${config.host}:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await gateway.close();
+    },
+  };
+}

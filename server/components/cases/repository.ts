@@ -1,0 +1,79 @@
+/** Cases and their parties, in SQL. */
+import type { Db } from "../../db/database.js";
+
+export type PartyRole = "borrower" | "platform" | "lawyer";
+
+export interface Party {
+  address: `0x${string}`;
+  role: PartyRole;
+}
+
+export interface Case {
+  id: `0x${string}`;
+  title: string;
+  openedBy: `0x${string}`;
+  openedAt: number;
+  parties: Party[];
+}
+
+interface CaseRow extends Record<string, string | number> {
+  id: string;
+  title: string;
+  opened_by: string;
+  opened_at: number;
+}
+
+export async function insertCase(db: Db, value: Case): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run("INSERT INTO cases (id, title, opened_by, opened_at) VALUES (?, ?, ?, ?)", [
+      value.id,
+      value.title,
+      value.openedBy,
+      value.openedAt,
+    ]);
+    for (const party of value.parties) {
+      await tx.run("INSERT INTO case_parties (case_id, address, role) VALUES (?, ?, ?)", [
+        value.id,
+        party.address,
+        party.role,
+      ]);
+    }
+  });
+}
+
+async function withParties(db: Db, row: CaseRow): Promise<Case> {
+  const parties = await db.all<{ address: string; role: string }>(
+    "SELECT address, role FROM case_parties WHERE case_id = ? ORDER BY role, address",
+    [row.id],
+  );
+  return {
+    id: row.id as `0x${string}`,
+    title: row.title,
+    openedBy: row.opened_by as `0x${string}`,
+    openedAt: row.opened_at,
+    parties: parties.map((p) => ({ address: p.address as `0x${string}`, role: p.role as PartyRole })),
+  };
+}
+
+export async function findCase(db: Db, id: string): Promise<Case | undefined> {
+  const row = await db.get<CaseRow>("SELECT * FROM cases WHERE id = ?", [id.toLowerCase()]);
+  return row === undefined ? undefined : withParties(db, row);
+}
+
+export async function casesOf(db: Db, address: `0x${string}`): Promise<Case[]> {
+  const rows = await db.all<CaseRow>(
+    `SELECT DISTINCT c.* FROM cases c JOIN case_parties p ON p.case_id = c.id
+     WHERE p.address = ? ORDER BY c.opened_at DESC`,
+    [address],
+  );
+  return Promise.all(rows.map((row) => withParties(db, row)));
+}
+
+/** The roles `address` holds in the case (empty when it is not a party). */
+export async function rolesIn(db: Db, caseId: string, address: `0x${string}`): Promise<PartyRole[]> {
+  const rows = await db.all<{ role: string }>("SELECT role FROM case_parties WHERE case_id = ? AND address = ?", [
+    caseId.toLowerCase(),
+    address,
+  ]);
+  return rows.map((row) => row.role as PartyRole);
+}

@@ -1,0 +1,24 @@
+import type { Authenticate } from "../../http/api.js";
+import { perMinute } from "../../http/rate-limit.js";
+import type { Component, Context } from "../../context.js";
+import { authenticator, identityEndpoints } from "./api.js";
+import { identityMigrations } from "./migrations.js";
+import { MemberDirectory } from "./roles.js";
+
+export function identityComponent(
+  context: Context,
+  origin: string,
+): { component: Component; authenticate: Authenticate; members: MemberDirectory } {
+  const members = new MemberDirectory(context.chain, context.clock);
+  const endpoints = identityEndpoints(
+    context,
+    members,
+    { origin, sessionTtlMs: context.config.sessionTtlSeconds * 1000 },
+    perMinute(context.config.rateLimits.signInPerMinute, "sign-in attempts"),
+  );
+  return {
+    authenticate: authenticator(context),
+    members,
+    component: { name: "identity", migrations: identityMigrations, endpoints },
+  };
+}

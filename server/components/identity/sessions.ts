@@ -1,0 +1,76 @@
+/**
+ * Sign-in challenges and sessions, in SQL. A session token is 32 random bytes given to the client
+ * once; only its SHA-256 is stored, so a copy of the database cannot be used to sign in.
+ */
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+
+import type { Db } from "../../db/database.js";
+
+export interface Challenge {
+  nonce: string;
+  address: string;
+  message: string;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface Session {
+  id: string;
+  address: `0x${string}`;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+}
+
+const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+export async function saveChallenge(db: Db, challenge: Omit<Challenge, "used_at">): Promise<void> {
+  await db.run("INSERT INTO sign_in_challenges (nonce, address, message, expires_at) VALUES (?, ?, ?, ?)", [
+    challenge.nonce,
+    challenge.address,
+    challenge.message,
+    challenge.expires_at,
+  ]);
+}
+
+export function findChallenge(db: Db, nonce: string): Promise<Challenge | undefined> {
+  return db.get<Challenge & Record<string, never>>("SELECT * FROM sign_in_challenges WHERE nonce = ?", [nonce]);
+}
+
+/** Marks a challenge used, once: false when it already was (a replay). */
+export async function consumeChallenge(db: Db, nonce: string, now: number): Promise<boolean> {
+  const { changes } = await db.run("UPDATE sign_in_challenges SET used_at = ? WHERE nonce = ? AND used_at IS NULL", [
+    now,
+    nonce,
+  ]);
+  return changes === 1;
+}
+
+export async function createSession(
+  db: Db,
+  address: `0x${string}`,
+  now: number,
+  ttlMs: number,
+): Promise<{ token: string; session: Session }> {
+  const token = randomBytes(32).toString("base64url");
+  const session: Session = { id: randomUUID(), address, created_at: now, expires_at: now + ttlMs, ended_at: null };
+  await db.run("INSERT INTO sessions (id, token_hash, address, created_at, expires_at) VALUES (?, ?, ?, ?, ?)", [
+    session.id,
+    hashToken(token),
+    address,
+    session.created_at,
+    session.expires_at,
+  ]);
+  return { token, session };
+}
+
+export function findSessionByToken(db: Db, token: string): Promise<Session | undefined> {
+  return db.get<Session & Record<string, never>>(
+    "SELECT id, address, created_at, expires_at, ended_at FROM sessions WHERE token_hash = ?",
+    [hashToken(token)],
+  );
+}
+
+export async function endSession(db: Db, id: string, now: number): Promise<void> {
+  await db.run("UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL", [now, id]);
+}

@@ -1,0 +1,111 @@
+/**
+ * Operational plumbing shared by every request: request ids, structured logs, Prometheus metrics,
+ * and the liveness/health endpoints.
+ */
+import { randomUUID } from "node:crypto";
+
+import type { RequestHandler } from "express";
+import { pinoHttp } from "pino-http";
+import type { Logger } from "pino";
+import { Counter, Histogram, type Registry } from "prom-client";
+
+import type { Context } from "../context.js";
+import { type Endpoint, endpoint } from "./api.js";
+import { z } from "zod";
+
+const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
+
+/**
+ * Assigns the request id (`req.id`: the client's `X-Request-Id` when it is sane, else a fresh UUID),
+ * echoes it back, and logs each request with it (pino).
+ */
+export function requestLogging(logger: Logger): RequestHandler {
+  return pinoHttp({
+    logger,
+    genReqId: (req, res) => {
+      const given = req.headers["x-request-id"];
+      const id = typeof given === "string" && requestIdPattern.test(given) ? given : randomUUID();
+      res.setHeader("X-Request-Id", id);
+      return id;
+    },
+    // Never log credentials or signed payloads.
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+    },
+    customLogLevel: (_req, res, error) => (error !== undefined || res.statusCode >= 500 ? "error" : "info"),
+  });
+}
+
+/** Counts and times requests by route pattern (not by URL: ids would explode the label space). */
+export function requestMetrics(registry: Registry): RequestHandler {
+  const requests = new Counter({
+    name: "hejie_http_requests_total",
+    help: "HTTP requests by method, route and status",
+    labelNames: ["method", "route", "status"],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "hejie_http_request_duration_seconds",
+    help: "HTTP request duration by method and route",
+    labelNames: ["method", "route"],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return (req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on("finish", () => {
+      const route = req.route?.path === undefined ? "unmatched" : `${req.baseUrl}${String(req.route.path)}`;
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      requests.inc({ method: req.method, route, status: res.statusCode });
+      duration.observe({ method: req.method, route }, seconds);
+    });
+    next();
+  };
+}
+
+const healthBody = z.object({
+  status: z.enum(["ok", "unavailable"]),
+  checks: z.object({ database: z.string(), chain: z.string() }),
+});
+
+/** `GET /live`: the process answers. `GET /health`: the database and the chain answer too. */
+export function operationsEndpoints(context: Context): Endpoint<never, never, never>[] {
+  return [
+    endpoint({
+      method: "get",
+      path: "/live",
+      summary: "Liveness: the process is up",
+      tags: ["operations"],
+      auth: "public",
+      responses: { 200: { description: "Up", body: z.object({ status: z.literal("ok") }) } },
+      handle: async () => ({ body: { status: "ok" } }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/health",
+      summary: "Health: the database answers and the chain answers with the configured chain id",
+      tags: ["operations"],
+      auth: "public",
+      responses: {
+        200: { description: "Everything is up", body: healthBody },
+        503: { description: "A dependency is down", body: healthBody },
+      },
+      handle: async () => {
+        const checks = { database: "ok", chain: "ok" };
+        try {
+          await context.db.get("SELECT 1 AS one");
+        } catch (error) {
+          checks.database = `unavailable: ${(error as Error).message}`;
+        }
+        try {
+          const chainId = await context.chain.public.getChainId();
+          if (chainId !== context.config.chain.chainId) checks.chain = `wrong chain id ${chainId}`;
+        } catch {
+          checks.chain = "unavailable: the JSON-RPC endpoint does not answer";
+        }
+        const ok = checks.database === "ok" && checks.chain === "ok";
+        return { status: ok ? 200 : 503, body: { status: ok ? "ok" : "unavailable", checks } };
+      },
+    }),
+  ] as Endpoint<never, never, never>[];
+}
