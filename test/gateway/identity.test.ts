@@ -86,3 +86,40 @@ describe("gateway: cases", function () {
     ]);
   });
 });
+
+describe("gateway: case membership follows the chain's accounts", function () {
+  this.timeout(120_000);
+  let system: System;
+  let time = Date.now();
+  const clock = { now: () => time };
+
+  before(async () => {
+    system = await startSystem({ clock });
+  });
+  after(async () => {
+    await system?.stop();
+  });
+
+  it("a borrower's rotated key keeps access to the case; the old key loses it once the chain says so", async () => {
+    const lawyer = await signIn(system.url, wallets.lawyer);
+    const opened = await call<{ id: string }>(system.url, "POST", "/cases", {
+      token: lawyer,
+      json: { title: "Rotation", borrower: wallets.borrower.address, platforms: [wallets.platform.address] },
+    });
+    const oldKey = await signIn(system.url, wallets.borrower);
+    expect((await call(system.url, "GET", `/cases/${opened.body.id}`, { token: oldKey })).status).to.equal(200);
+
+    const borrowerSigner = system.hejie.borrower;
+    await (await system.hejie.members.connect(borrowerSigner).rotateKey(wallets.spare1.address)).wait();
+    time += 16_000; // past the gateway's cache of what the chain says
+
+    const newKey = await signIn(system.url, wallets.spare1);
+    expect((await call(system.url, "GET", `/cases/${opened.body.id}`, { token: newKey })).status).to.equal(200);
+    const listed = await call<{ id: string }[]>(system.url, "GET", "/cases", { token: newKey });
+    expect(listed.body.map((c) => c.id)).to.include(opened.body.id);
+    const refused = await call<{ error: { code: string } }>(system.url, "GET", `/cases/${opened.body.id}`, {
+      token: oldKey,
+    });
+    expect([refused.status, refused.body.error.code]).to.deep.equal([403, "NOT_A_PARTY"]);
+  });
+});

@@ -16,7 +16,13 @@ const caseBody = z.object({
   title: z.string(),
   openedBy: schemas.address,
   openedAt: z.number(),
-  parties: z.array(z.object({ address: schemas.address, role: z.enum(["borrower", "platform", "lawyer"]) })),
+  parties: z.array(
+    z.object({
+      accountId: z.number().describe("The party's member account on the chain"),
+      address: schemas.address.describe("The key it used when the case was opened"),
+      role: z.enum(["borrower", "platform", "lawyer"]),
+    }),
+  ),
 });
 
 const caseParams = z.object({ caseId: schemas.bytes32 });
@@ -26,7 +32,7 @@ export function casesEndpoints(
   members: MemberDirectory,
   membership: CaseMembership,
 ): Endpoint<never, never, never>[] {
-  /** Checks on chain that `address` holds `role` actively, or refuses naming the field. */
+  /** Checks on chain that `address` holds `role` actively and returns its account, or refuses naming the field. */
   const requireRole = async (address: `0x${string}`, role: "BORROWER" | "PLATFORM" | "LAWYER", field: string) => {
     const { key } = await members.lookup(address);
     if (key.status !== "Active" || key.role !== role) {
@@ -37,6 +43,7 @@ export function casesEndpoints(
         status: key.status,
       });
     }
+    return key.accountId;
   };
 
   return [
@@ -62,13 +69,19 @@ export function casesEndpoints(
         }
         const borrower = getAddress(body.borrower);
         const platforms = [...new Set(body.platforms.map((p) => getAddress(p)))];
-        await requireRole(borrower, "BORROWER", "body.borrower");
-        for (const [i, platform] of platforms.entries()) await requireRole(platform, "PLATFORM", `body.platforms.${i}`);
         const parties: Party[] = [
-          { address: borrower, role: "borrower" },
-          ...platforms.map((address) => ({ address, role: "platform" as const })),
-          { address: caller.address, role: "lawyer" },
+          { accountId: await requireRole(borrower, "BORROWER", "body.borrower"), address: borrower, role: "borrower" },
         ];
+        for (const [i, address] of platforms.entries()) {
+          const accountId = await requireRole(address, "PLATFORM", `body.platforms.${i}`);
+          if (parties.some((party) => party.accountId === accountId)) {
+            throw badRequest("DUPLICATE_PARTY", `body.platforms.${i} is a key of a platform already named.`, {
+              field: `body.platforms.${i}`,
+            });
+          }
+          parties.push({ accountId, address, role: "platform" });
+        }
+        parties.push({ accountId: lawyer.key.accountId, address: caller.address, role: "lawyer" });
         const value: Case = {
           id: `0x${randomBytes(32).toString("hex")}`,
           title: body.title,
@@ -86,7 +99,10 @@ export function casesEndpoints(
       summary: "The caller's cases",
       tags: ["cases"],
       responses: { 200: { description: "Cases the caller is a party to", body: z.array(caseBody) } },
-      handle: async ({ caller }) => ({ body: await casesOf(context.db, caller.address) }),
+      handle: async ({ caller }) => {
+        const accountId = await membership.activeAccountOf(caller.address);
+        return { body: accountId === undefined ? [] : await casesOf(context.db, accountId) };
+      },
     }),
     endpoint({
       method: "get",

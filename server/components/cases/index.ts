@@ -8,7 +8,7 @@ export function casesComponent(
   context: Context,
   members: MemberDirectory,
 ): { component: Component; membership: CaseMembership } {
-  const membership = new CaseMembership(context.db);
+  const membership = new CaseMembership(context.db, members);
   return {
     membership,
     component: { name: "cases", migrations: casesMigrations, endpoints: casesEndpoints(context, members, membership) },

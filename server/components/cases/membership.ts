@@ -1,14 +1,19 @@
 /**
- * Who may act in a case: its parties, each checked against the chain when the case is opened (a
- * lawyer with an active LAWYER key, platforms with active PLATFORM keys, a borrower whose wallet is
- * bound). Other components ask here rather than trusting anything in the request.
+ * Who may act in a case: its parties, as member accounts on the chain. A caller is a party through any
+ * ACTIVE key of a party's account, as the chain says now (cached briefly): a rotated key keeps
+ * access, a revoked or suspended one loses it. Other components ask here rather than trusting
+ * anything in the request.
  */
 import type { Db } from "../../db/database.js";
 import { forbidden, notFound } from "../../http/errors.js";
+import type { MemberDirectory } from "../identity/roles.js";
 import { type Case, type PartyRole, findCase, rolesIn } from "./repository.js";
 
 export class CaseMembership {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly members: MemberDirectory,
+  ) {}
 
   /** The case, when it exists (404 otherwise). */
   async caseOf(caseId: string): Promise<Case> {
@@ -20,13 +25,20 @@ export class CaseMembership {
   /** The caller's roles in an existing case, or 403 when it is not a party. */
   async requireParty(caseId: string, address: `0x${string}`): Promise<PartyRole[]> {
     await this.caseOf(caseId);
-    const roles = await rolesIn(this.db, caseId, address);
+    const roles = await this.rolesOf(caseId, address);
     if (roles.length === 0) throw forbidden("Only the case's parties may do this.", "NOT_A_PARTY", { caseId });
     return roles;
   }
 
   /** The caller's roles in the case, or none (for callers that may also hold a disclosure grant). */
   async rolesOf(caseId: string, address: `0x${string}`): Promise<PartyRole[]> {
-    return rolesIn(this.db, caseId, address);
+    const accountId = await this.activeAccountOf(address);
+    return accountId === undefined ? [] : rolesIn(this.db, caseId, accountId);
+  }
+
+  /** The member account an address is an active key of, or undefined. */
+  async activeAccountOf(address: `0x${string}`): Promise<number | undefined> {
+    const { key } = await this.members.lookup(address);
+    return key.status === "Active" ? key.accountId : undefined;
   }
 }

@@ -12,11 +12,12 @@ export const casesMigrations: Migration[] = [
       );
       CREATE TABLE case_parties (
         case_id TEXT NOT NULL REFERENCES cases (id),
-        address TEXT NOT NULL,
+        account_id INTEGER NOT NULL,
         role TEXT NOT NULL CHECK (role IN ('borrower', 'platform', 'lawyer')),
-        PRIMARY KEY (case_id, address, role)
+        address TEXT NOT NULL,
+        PRIMARY KEY (case_id, account_id, role)
       );
-      CREATE INDEX case_parties_by_address ON case_parties (address);
+      CREATE INDEX case_parties_by_account ON case_parties (account_id);
     `,
   },
 ];

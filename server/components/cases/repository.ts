@@ -3,7 +3,12 @@ import type { Db } from "../../db/database.js";
 
 export type PartyRole = "borrower" | "platform" | "lawyer";
 
+/**
+ * A party is a member account on the chain (its keys may rotate); `address` is the key it used when the
+ * case was opened, kept for display and for the settlement's typed data.
+ */
 export interface Party {
+  accountId: number;
   address: `0x${string}`;
   role: PartyRole;
 }
@@ -32,18 +37,19 @@ export async function insertCase(db: Db, value: Case): Promise<void> {
       value.openedAt,
     ]);
     for (const party of value.parties) {
-      await tx.run("INSERT INTO case_parties (case_id, address, role) VALUES (?, ?, ?)", [
+      await tx.run("INSERT INTO case_parties (case_id, account_id, role, address) VALUES (?, ?, ?, ?)", [
         value.id,
-        party.address,
+        party.accountId,
         party.role,
+        party.address,
       ]);
     }
   });
 }
 
 async function withParties(db: Db, row: CaseRow): Promise<Case> {
-  const parties = await db.all<{ address: string; role: string }>(
-    "SELECT address, role FROM case_parties WHERE case_id = ? ORDER BY role, address",
+  const parties = await db.all<{ account_id: number; address: string; role: string }>(
+    "SELECT account_id, address, role FROM case_parties WHERE case_id = ? ORDER BY role, account_id",
     [row.id],
   );
   return {
@@ -51,7 +57,11 @@ async function withParties(db: Db, row: CaseRow): Promise<Case> {
     title: row.title,
     openedBy: row.opened_by as `0x${string}`,
     openedAt: row.opened_at,
-    parties: parties.map((p) => ({ address: p.address as `0x${string}`, role: p.role as PartyRole })),
+    parties: parties.map((p) => ({
+      accountId: p.account_id,
+      address: p.address as `0x${string}`,
+      role: p.role as PartyRole,
+    })),
   };
 }
 
@@ -60,20 +70,20 @@ export async function findCase(db: Db, id: string): Promise<Case | undefined> {
   return row === undefined ? undefined : withParties(db, row);
 }
 
-export async function casesOf(db: Db, address: `0x${string}`): Promise<Case[]> {
+export async function casesOf(db: Db, accountId: number): Promise<Case[]> {
   const rows = await db.all<CaseRow>(
     `SELECT DISTINCT c.* FROM cases c JOIN case_parties p ON p.case_id = c.id
-     WHERE p.address = ? ORDER BY c.opened_at DESC`,
-    [address],
+     WHERE p.account_id = ? ORDER BY c.opened_at DESC`,
+    [accountId],
   );
   return Promise.all(rows.map((row) => withParties(db, row)));
 }
 
-/** The roles `address` holds in the case (empty when it is not a party). */
-export async function rolesIn(db: Db, caseId: string, address: `0x${string}`): Promise<PartyRole[]> {
-  const rows = await db.all<{ role: string }>("SELECT role FROM case_parties WHERE case_id = ? AND address = ?", [
+/** The roles an account holds in the case (empty when it is not a party). */
+export async function rolesIn(db: Db, caseId: string, accountId: number): Promise<PartyRole[]> {
+  const rows = await db.all<{ role: string }>("SELECT role FROM case_parties WHERE case_id = ? AND account_id = ?", [
     caseId.toLowerCase(),
-    address,
+    accountId,
   ]);
   return rows.map((row) => row.role as PartyRole);
 }
