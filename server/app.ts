@@ -90,7 +90,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   app.set("trust proxy", false);
   app.use(requestLogging(logger));
   app.use(requestMetrics(metrics));
-  app.use(express.json({ limit: "1mb" }));
+  // strict: false — any JSON value parses, so `7` or `null` is a validation error naming the body,
+  // not "malformed JSON".
+  app.use(express.json({ limit: "1mb", strict: false }));
   app.use(mount(endpoints, authenticate));
   app.use((req, _res, next) => next(new AppError(404, "NOT_FOUND", `No endpoint ${req.method} ${req.path}.`)));
   app.use(errorHandler(logger));

@@ -88,6 +88,10 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: "params
   );
 }
 
+/** A non-empty body: chunked, or a Content-Length above zero. */
+const hasBody = (req: Request) =>
+  req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? "0") > 0;
+
 function isRaw(body: Endpoint["body"]): body is { raw: readonly string[]; description: string } {
   return typeof body === "object" && body !== null && "raw" in body;
 }
@@ -101,10 +105,10 @@ export function mount(endpoints: readonly Endpoint<never, never, never>[], authe
         const type = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() || undefined;
         if (isRaw(spec.body)) {
           if (type === undefined || !spec.body.raw.includes(type)) throw unsupportedMediaType(spec.body.raw, type);
-        } else if (spec.body !== undefined && req.is("application/json") === false) {
+        } else if (spec.body !== undefined && hasBody(req) && req.is("application/json") !== "application/json") {
           // A body in another type (a form, text, none declared) is refused rather than silently
-          // ignored by the JSON parser and then reported as a missing body. `req.is` is null when the
-          // request has no body at all: validation then names the missing body.
+          // ignored by the JSON parser and then reported as a missing body. An empty request goes on:
+          // validation names the missing body.
           throw unsupportedMediaType(["application/json"], type);
         }
         const caller = spec.auth === "public" ? (undefined as unknown as Caller) : await authenticate(req);
