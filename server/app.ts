@@ -123,8 +123,13 @@ export interface RunningGateway {
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
   const gateway = await createGateway(config, options);
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = gateway.app.listen(config.port, config.host, () => resolve(listening));
-    listening.once("error", reject);
+    // Express 5 calls this callback with the error too (e.g. EADDRINUSE): listening failed then.
+    const listening = gateway.app.listen(config.port, config.host, (error?: Error) =>
+      error === undefined ? resolve(listening) : reject(error),
+    );
+  }).catch(async (error: unknown) => {
+    await gateway.close();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
