@@ -293,6 +293,31 @@ describe("gateway: sign-in with a wallet", function () {
     ).to.equal(200);
   });
 
+  it("bad input to the sign-in endpoints is a 4xx naming the problem, never a 500", async () => {
+    const message = await challengeFor(system.url, wallets.platform.address);
+    const invalid: [path: string, body: unknown, field: string][] = [
+      ["/auth/challenge", null, "body"],
+      ["/auth/challenge", [], "body"],
+      ["/auth/challenge", {}, "body.address"],
+      ["/auth/challenge", { address: 42 }, "body.address"],
+      ["/auth/challenge", { address: `${wallets.platform.address}00` }, "body.address"],
+      ["/auth/sign-in", {}, "body.message"],
+      ["/auth/sign-in", { message, signature: "0x" }, "body.signature"],
+      ["/auth/sign-in", { message, signature: "0xabc" }, "body.signature"],
+      ["/auth/sign-in", { message, signature: `0x${"ab".repeat(4097)}` }, "body.signature"],
+      ["/auth/sign-in", { message: "", signature: "0x00" }, "body.message"],
+      ["/auth/sign-in", { message: "x".repeat(4097), signature: "0x00" }, "body.message"],
+      ["/auth/sign-in", { message: [message], signature: "0x00" }, "body.message"],
+    ];
+    for (const [path, json, field] of invalid) {
+      const refused = expectError(await call(system.url, "POST", path, { json }), 400, "VALIDATION_FAILED");
+      const fields = (refused.error.details.issues as { field: string }[]).map((issue) => issue.field);
+      expect(fields, `${path} ${JSON.stringify(json)?.slice(0, 60)}`).to.include(field);
+    }
+    // Well-formed but absurd: the largest signature accepted, of random bytes, for a plain key.
+    expectError(await postSignIn(system.url, message, hexlify(randomBytes(4096))), 401, "SIWE_BAD_SIGNATURE");
+  });
+
   it("a key revoked on chain keeps its session, and /auth/me says Revoked once the cache (15 s) expired", async () => {
     const { hejie } = system;
     await (await hejie.members.addKey(hejie.ids.platform, wallets.spare1.address, Roles.PLATFORM)).wait();
