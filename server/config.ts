@@ -9,6 +9,9 @@ import { z } from "zod";
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address");
 const privateKey = z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex private key");
 const positiveInt = z.coerce.number().int().positive();
+const onOff = z
+  .enum(["on", "off", "true", "false", "1", "0"])
+  .transform((v) => v === "on" || v === "true" || v === "1");
 
 const schema = z.object({
   HEJIE_DATA_DIR: z.string().min(1).default("./data"),
@@ -33,6 +36,21 @@ const schema = z.object({
   HEJIE_SIGN_IN_RATE_LIMIT: positiveInt.default(30).describe("sign-in attempts per address per minute"),
   HEJIE_UPLOAD_RATE_LIMIT: positiveInt.default(60).describe("uploads per caller per minute"),
   HEJIE_CONFIRMATIONS: z.coerce.number().int().min(0).default(1),
+  /** How long the parties have to sign a draft: its terms' `deadline` is this long after drafting. */
+  HEJIE_AGREEMENT_DEADLINE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3_600)
+    .max(366 * 86_400)
+    .default(7 * 86_400),
+  /** Whether this gateway runs the registration outbox's worker ("off": jobs wait in SQL). */
+  HEJIE_OUTBOX_WORKER: onOff.default(true),
+  HEJIE_OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  /** Attempts after a transient failure (node down, timeout) before a job is marked failed. */
+  HEJIE_OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1_000).default(20),
+  /** The first retry's delay; each further retry doubles it, up to HEJIE_OUTBOX_MAX_BACKOFF_MS. */
+  HEJIE_OUTBOX_BACKOFF_MS: z.coerce.number().int().min(1).max(3_600_000).default(1_000),
+  HEJIE_OUTBOX_MAX_BACKOFF_MS: z.coerce.number().int().min(1).max(86_400_000).default(300_000),
   HEJIE_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -49,6 +67,18 @@ export interface Config {
   sessionTtlSeconds: number;
   rateLimits: { signInPerMinute: number; uploadsPerMinute: number };
   logLevel: z.infer<typeof schema>["HEJIE_LOG_LEVEL"];
+  agreements: {
+    /** Seconds from drafting to the terms' deadline. */
+    deadlineSeconds: number;
+    outbox: {
+      /** Runs the worker that registers fully signed agreements. */
+      worker: boolean;
+      pollMs: number;
+      maxAttempts: number;
+      backoffMs: number;
+      maxBackoffMs: number;
+    };
+  };
 }
 
 export class ConfigError extends Error {
@@ -63,6 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${problems.join("\n")}`);
   }
   const e = parsed.data;
+  if (e.HEJIE_OUTBOX_BACKOFF_MS > e.HEJIE_OUTBOX_MAX_BACKOFF_MS) {
+    throw new ConfigError(
+      "Invalid configuration:\n  HEJIE_OUTBOX_BACKOFF_MS: must not exceed HEJIE_OUTBOX_MAX_BACKOFF_MS",
+    );
+  }
   return {
     dataDir: resolve(e.HEJIE_DATA_DIR),
     host: e.HEJIE_HOST,
@@ -80,5 +115,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: e.HEJIE_SESSION_TTL_SECONDS,
     rateLimits: { signInPerMinute: e.HEJIE_SIGN_IN_RATE_LIMIT, uploadsPerMinute: e.HEJIE_UPLOAD_RATE_LIMIT },
     logLevel: e.HEJIE_LOG_LEVEL,
+    agreements: {
+      deadlineSeconds: e.HEJIE_AGREEMENT_DEADLINE_SECONDS,
+      outbox: {
+        worker: e.HEJIE_OUTBOX_WORKER,
+        pollMs: e.HEJIE_OUTBOX_POLL_MS,
+        maxAttempts: e.HEJIE_OUTBOX_MAX_ATTEMPTS,
+        backoffMs: e.HEJIE_OUTBOX_BACKOFF_MS,
+        maxBackoffMs: e.HEJIE_OUTBOX_MAX_BACKOFF_MS,
+      },
+    },
   };
 }
