@@ -218,10 +218,10 @@ export async function grantsOfDocument(db: Db, documentId: string): Promise<Gran
   return rows.map(grantFromRow);
 }
 
-/** The grants `grantee` holds on the document, newest first. */
+/** The grants `grantee` holds on the document, newest (last submitted) first. */
 export async function grantsFor(db: Db, documentId: string, grantee: string): Promise<Grant[]> {
   const rows = await db.all<GrantRow>(
-    "SELECT * FROM disclosure_grants WHERE document_id = ? AND grantee = ? ORDER BY expires_at DESC, id",
+    "SELECT * FROM disclosure_grants WHERE document_id = ? AND grantee = ? ORDER BY created_at DESC, id",
     [documentId, grantee],
   );
   return rows.map(grantFromRow);

@@ -194,10 +194,10 @@ export class DocumentService {
     const document = grants.length === 0 ? undefined : await findDocument(db, caseId, documentId);
     if (document !== undefined) {
       const nowSeconds = Math.floor(clock.now() / 1000);
-      const live = grants.filter((grant) => grant.revokedAt === null);
-      const valid = live.find((grant) => nowSeconds < grant.expiresAt);
+      const valid = grants.find((grant) => grant.revokedAt === null && nowSeconds < grant.expiresAt);
       if (valid !== undefined) return { document, access: { via: "grant", grant: valid } };
-      const code = live.length > 0 ? "GRANT_EXPIRED" : "GRANT_REVOKED";
+      // None is valid: say what became of the latest one.
+      const code = grants[0]!.revokedAt !== null ? "GRANT_REVOKED" : "GRANT_EXPIRED";
       await this.audit("read_refused", caller, caseId, documentId, { what, reason: code.toLowerCase() });
       throw forbidden(
         code === "GRANT_EXPIRED"
