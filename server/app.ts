@@ -13,6 +13,7 @@ import { Registry, collectDefaultMetrics } from "prom-client";
 import { chainClients } from "./chain/client.js";
 import { casesComponent } from "./components/cases/index.js";
 import type { CaseMembership } from "./components/cases/membership.js";
+import { type DocumentService, documentsComponent } from "./components/documents/index.js";
 import { identityComponent } from "./components/identity/index.js";
 import type { MemberDirectory } from "./components/identity/roles.js";
 import type { Config } from "./config.js";
@@ -35,6 +36,7 @@ export interface Gateway {
   authenticate: Authenticate;
   members: MemberDirectory;
   membership: CaseMembership;
+  documents: DocumentService;
   components: Component[];
   endpoints: Endpoint<never, never, never>[];
   /** Stops background work and closes the database. */
@@ -63,11 +65,16 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const { authenticate, members } = identity;
   const cases = casesComponent(context, members);
   const { membership } = cases;
-  const components: Component[] = [identity.component, cases.component];
+  const documents = await documentsComponent(context, { membership, members });
+  const components: Component[] = [identity.component, cases.component, documents.component];
   await migrate(
     db,
     components.flatMap((component) => component.migrations),
   );
+  await documents.open().catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
 
   const endpoints = [...operationsEndpoints(context), ...components.flatMap((component) => component.endpoints)];
   const document = openApiDocument(endpoints, {
@@ -97,6 +104,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     authenticate,
     members,
     membership,
+    documents: documents.documents,
     components,
     endpoints,
     close: async () => {

@@ -32,6 +32,10 @@ const schema = z.object({
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key")
     .optional(),
   HEJIE_MAX_UPLOAD_BYTES: positiveInt.default(32 * 1024 * 1024),
+  /** The longest a disclosure grant may last, in days. */
+  HEJIE_MAX_GRANT_DAYS: positiveInt.max(3650).default(365),
+  /** Anchor the audit log's head on chain this often when it changed (0: only on request). */
+  HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(0),
   HEJIE_SESSION_TTL_SECONDS: positiveInt.default(12 * 60 * 60),
   HEJIE_SIGN_IN_RATE_LIMIT: positiveInt.default(30).describe("sign-in attempts per address per minute"),
   HEJIE_UPLOAD_RATE_LIMIT: positiveInt.default(60).describe("uploads per caller per minute"),
@@ -64,6 +68,8 @@ export interface Config {
   relayerKey: `0x${string}`;
   kek: `0x${string}` | undefined;
   maxUploadBytes: number;
+  maxGrantSeconds: number;
+  auditAnchorIntervalSeconds: number;
   sessionTtlSeconds: number;
   rateLimits: { signInPerMinute: number; uploadsPerMinute: number };
   logLevel: z.infer<typeof schema>["HEJIE_LOG_LEVEL"];
@@ -112,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayerKey: e.HEJIE_RELAYER_KEY as `0x${string}`,
     kek: e.HEJIE_KEK as `0x${string}` | undefined,
     maxUploadBytes: e.HEJIE_MAX_UPLOAD_BYTES,
+    maxGrantSeconds: e.HEJIE_MAX_GRANT_DAYS * 86_400,
+    auditAnchorIntervalSeconds: e.HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS,
     sessionTtlSeconds: e.HEJIE_SESSION_TTL_SECONDS,
     rateLimits: { signInPerMinute: e.HEJIE_SIGN_IN_RATE_LIMIT, uploadsPerMinute: e.HEJIE_UPLOAD_RATE_LIMIT },
     logLevel: e.HEJIE_LOG_LEVEL,
