@@ -11,6 +11,8 @@ import { type Logger, pino } from "pino";
 import { Registry, collectDefaultMetrics } from "prom-client";
 
 import { chainClients } from "./chain/client.js";
+import { agreementDocumentsOf, agreementsComponent } from "./components/agreements/index.js";
+import type { AgreementService } from "./components/agreements/service.js";
 import { casesComponent } from "./components/cases/index.js";
 import type { CaseMembership } from "./components/cases/membership.js";
 import { type DocumentService, documentsComponent } from "./components/documents/index.js";
@@ -37,6 +39,7 @@ export interface Gateway {
   members: MemberDirectory;
   membership: CaseMembership;
   documents: DocumentService;
+  agreements: AgreementService;
   components: Component[];
   endpoints: Endpoint<never, never, never>[];
   /** Stops background work and closes the database. */
@@ -66,7 +69,11 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const cases = casesComponent(context, members);
   const { membership } = cases;
   const documents = await documentsComponent(context, { membership, members });
-  const components: Component[] = [identity.component, cases.component, documents.component];
+  const agreements = agreementsComponent(context, {
+    membership,
+    documents: agreementDocumentsOf(documents.documents),
+  });
+  const components: Component[] = [identity.component, cases.component, documents.component, agreements.component];
   await migrate(
     db,
     components.flatMap((component) => component.migrations),
@@ -105,6 +112,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     members,
     membership,
     documents: documents.documents,
+    agreements: agreements.agreements,
     components,
     endpoints,
     close: async () => {

@@ -6,7 +6,7 @@ import { agreementsMigrations } from "./migrations.js";
 import { RegistrationOutbox } from "./outbox.js";
 import { AgreementService } from "./service.js";
 
-export type { AgreementDocuments } from "./documents.js";
+export { type AgreementDocuments, agreementDocumentsOf } from "./documents.js";
 
 /**
  * Drafting, signatures and registration on chain. `start()` runs the registration outbox's worker

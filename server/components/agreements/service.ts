@@ -219,7 +219,8 @@ export class AgreementService {
     const amends = (input.amends?.toLowerCase() ?? zeroHash) as Hex;
     if (amends !== zeroHash) await this.checkAmendment(caseId, amends, keys);
 
-    const documentSha256 = await this.documentSha256(caseId, input.documentId);
+    const documentId = input.documentId.toLowerCase();
+    const documentSha256 = await this.documentSha256(caseId, documentId);
     const documentSalt = newDocumentSalt() as Hex;
     const settlement: Settlement = {
       caseId: caseId.toLowerCase(),
@@ -242,7 +243,7 @@ export class AgreementService {
       deadline: this.nowSeconds() + BigInt(this.context.config.agreements.deadlineSeconds),
     };
     const settlementId = settlementDigest(settlementTypedData(this.domain, settlement));
-    return { settlementId, settlement, documentId: input.documentId, documentSha256, documentSalt };
+    return { settlementId, settlement, documentId, documentSha256, documentSalt };
   }
 
   private async documentSha256(caseId: Hex, documentId: string): Promise<Hex> {

@@ -69,7 +69,7 @@ export const draftInput = z
     amends: schemas.bytes32
       .optional()
       .describe("The settlement id of a registered agreement of this case that this one amends"),
-    documentId: z.string().min(1).max(200).describe("The agreement document: the id of a document of this case"),
+    documentId: schemas.bytes32.describe("The agreement document: the id of a document uploaded to this case"),
   })
   .strict()
   .superRefine((value, ctx) => {
