@@ -43,7 +43,13 @@ export interface DraftReply {
   registrationMethod: "register" | "registerMonthly";
   signatures: { role: string; signer: Hex }[];
   awaiting: string[];
-  submission: { txHash: Hex | null; nonce: number | null; transactions: number; attempts: number } | null;
+  submission: {
+    txHash: Hex | null;
+    nonce: number | null;
+    transactions: number;
+    attempts: number;
+    lastError: string | null;
+  } | null;
   registration: { txHash: Hex; blockNumber: number; blockHash: Hex } | null;
   failure: { error: string; args: unknown[]; message: string } | null;
 }

@@ -12,7 +12,9 @@ import type { Hex } from "viem";
 import { monthlyPlanOf } from "../../protocol/schedule.js";
 import { type Settlement, termsOf } from "../../protocol/typed-data.js";
 import {
+  DAY,
   type DraftReply,
+  type ErrorReply,
   type Tokens,
   type TypedDataReply,
   createDraft,
@@ -27,7 +29,7 @@ import {
   uploadDocument,
   waitForDraft,
 } from "./agreements-fixture.js";
-import { signIn } from "./client.js";
+import { call, signIn } from "./client.js";
 import { type System, startSystem, wallets } from "./harness.js";
 
 describe("gateway: the registration outbox (crashes, lost broadcasts, outages)", function () {
@@ -45,6 +47,8 @@ describe("gateway: the registration outbox (crashes, lost broadcasts, outages)",
         HEJIE_OUTBOX_BACKOFF_MS: "20",
         HEJIE_OUTBOX_MAX_BACKOFF_MS: "100",
         HEJIE_OUTBOX_MAX_ATTEMPTS: "1000",
+        // Sessions outlive the tests that move the gateway's clock past a draft's deadline.
+        HEJIE_SESSION_TTL_SECONDS: String(60 * DAY),
       },
     });
     await signInAll();
@@ -95,6 +99,13 @@ describe("gateway: the registration outbox (crashes, lost broadcasts, outages)",
     const nonceBefore = await relayerNonce();
     const { draft } = await fullySigned();
     expect(draft.status).to.equal("queued"); // acknowledged: the job is committed
+    for (const method of ["DELETE", "PUT"]) {
+      const refused = await call<ErrorReply>(system.url, method, `/cases/${caseId}/drafts/${draft.id}`, {
+        token: tokens.lawyer,
+        json: method === "PUT" ? draftBody(wallets.platform.address, documentId) : undefined,
+      });
+      expect([refused.status, refused.body.error.code], method).to.deep.equal([409, "DRAFT_COMPLETE"]);
+    }
     // The process dies here (no worker ran). Restarting without the worker: the job is still there.
     await restart(false);
     const afterCrash = await draftStatus(system, tokens.lawyer, caseId, draft.id);
@@ -243,6 +254,17 @@ describe("gateway: the registration outbox (crashes, lost broadcasts, outages)",
       );
       expect(waiting.status).to.equal("queued");
       expect(waiting.submission?.transactions).to.equal(0);
+      expect(waiting.submission?.lastError).to.be.a("string");
+      // Requests that need the chain answer 503, never 500.
+      const draftRefused = await call<ErrorReply>(system.url, "POST", `/cases/${caseId}/drafts`, {
+        token: tokens.lawyer,
+        json: draftBody(wallets.platform.address, documentId),
+      });
+      expect([draftRefused.status, draftRefused.body.error.code]).to.deep.equal([503, "CHAIN_UNAVAILABLE"]);
+      const listRefused = await call<ErrorReply>(system.url, "GET", `/cases/${caseId}/agreements`, {
+        token: tokens.lawyer,
+      });
+      expect([listRefused.status, listRefused.body.error.code]).to.deep.equal([503, "CHAIN_UNAVAILABLE"]);
     } finally {
       system.config.chain.rpcUrl = rpcUrl;
     }
@@ -271,5 +293,35 @@ describe("gateway: the registration outbox (crashes, lost broadcasts, outages)",
       system.config.agreements.outbox.maxAttempts = maxAttempts;
       await restart(true);
     }
+  });
+
+  it("a draft past its deadline is expired: no more signatures", async () => {
+    await restart(true);
+    const draft = await createDraft(system, tokens.lawyer, caseId, draftBody(wallets.platform.address, documentId));
+    const served = await typedDataOf(system, tokens.lawyer, caseId, draft.id);
+    const signature = await signServed(wallets.borrower, served);
+    // The gateway's clock passes the deadline (7 days by default).
+    const late = (draft.deadline + 1) * 1000;
+    await system.restart({ clock: { now: () => late } });
+    try {
+      expect((await draftStatus(system, tokens.lawyer, caseId, draft.id)).status).to.equal("expired");
+      const refused = await postSignature(system, tokens.borrower, caseId, draft.id, { signature });
+      expect([refused.status, refused.body.error.code]).to.deep.equal([409, "DRAFT_EXPIRED"]);
+    } finally {
+      await system.restart();
+    }
+    expect((await draftStatus(system, tokens.lawyer, caseId, draft.id)).signatures).to.deep.equal([]);
+  });
+
+  // Last: the chain's clock jumps ahead for good.
+  it("signed, but the chain passed the deadline before submission: failed with SettlementRegistryExpired", async () => {
+    await restart(false);
+    const { draft } = await fullySigned();
+    await rpc(system, "evm_increaseTime", [8 * DAY]);
+    await rpc(system, "evm_mine");
+    await restart(true);
+    const failed = await waitForDraft(system, tokens.lawyer, caseId, draft.id, (d) => d.status === "failed");
+    expect(failed.failure).to.deep.include({ error: "SettlementRegistryExpired", args: [draft.deadline] });
+    expect(failed.submission?.transactions).to.equal(0);
   });
 });

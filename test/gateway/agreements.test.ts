@@ -243,6 +243,48 @@ describe("gateway: agreements", function () {
     });
   });
 
+  describe("amendments", () => {
+    it("an amendment of a registered agreement supersedes it on chain; a superseded one cannot be amended", async () => {
+      const document = await uploadDocument(system, tokens.lawyer, caseId);
+      const base = await createDraft(system, tokens.lawyer, caseId, draftBody(wallets.platform.address, document.id));
+      await signAllThree(base);
+      await waitForDraft(system, tokens.lawyer, caseId, base.id, (d) => d.status === "registered");
+
+      const body = draftBody(wallets.platform.address, document.id, {
+        amends: base.settlementId,
+        settledAmount: "1100000",
+        monthly: { firstDueAt: FIRST_DUE, count: 11, total: "1100000" },
+      });
+      const amendment = await createDraft(system, tokens.lawyer, caseId, body);
+      expect(amendment.terms.amends).to.equal(base.settlementId);
+      await signAllThree(amendment);
+      await waitForDraft(system, tokens.lawyer, caseId, amendment.id, (d) => d.status === "registered");
+
+      const [before] = await system.hejie.settlements.getSettlement(base.settlementId);
+      expect(before.status).to.equal(BigInt(Status.Superseded));
+      expect(await system.hejie.settlements.successorOf(base.settlementId)).to.equal(amendment.settlementId);
+      const listed = await call<{ settlementId: string; amends: string | null; compliance: { status: string } }[]>(
+        system.url,
+        "GET",
+        `/cases/${caseId}/agreements`,
+        { token: tokens.borrower },
+      );
+      const byId = new Map(listed.body.map((a) => [a.settlementId, a]));
+      expect(byId.get(base.settlementId)?.compliance.status).to.equal("Superseded");
+      expect(byId.get(amendment.settlementId)).to.deep.include({ amends: base.settlementId });
+
+      const again = await call<ErrorReply>(system.url, "POST", `/cases/${caseId}/drafts`, {
+        token: tokens.lawyer,
+        json: body,
+      });
+      expect([again.status, again.body.error.code, again.body.error.details]).to.deep.equal([
+        400,
+        "AMENDS_NOT_AMENDABLE",
+        { field: "body.amends", status: "Superseded" },
+      ]);
+    });
+  });
+
   describe("drafting", () => {
     let documentId: string;
 

@@ -27,7 +27,7 @@ import {
   checkAgainAt,
   dropTransaction,
   dueJobs,
-  findDraft,
+  findDraftById,
   findJob,
   highestLiveNonce,
   markFailed,
@@ -293,6 +293,7 @@ export class RegistrationOutbox {
 
   private async callOf(job: OutboxJob) {
     const draft = await findDraftById(this.db, job.draftId);
+    if (draft === undefined) throw new Error(`outbox job ${job.id} for a missing draft ${job.draftId}`);
     return registrationCall(draft.settlement, await signaturesOf(this.db, job.draftId));
   }
 
@@ -314,11 +315,4 @@ export class RegistrationOutbox {
       throw error;
     }
   }
-}
-
-async function findDraftById(db: Db, draftId: string) {
-  const row = await db.get<{ case_id: string }>("SELECT case_id FROM agreement_drafts WHERE id = ?", [draftId]);
-  const draft = row === undefined ? undefined : await findDraft(db, row.case_id, draftId);
-  if (draft === undefined) throw new Error(`outbox job for a missing draft ${draftId}`);
-  return draft;
 }

@@ -152,6 +152,12 @@ export async function findDraft(db: Db, caseId: string, id: string): Promise<Dra
   return row === undefined ? undefined : draftOf(row);
 }
 
+/** A draft by its id alone (for the outbox worker, which has no case at hand). */
+export async function findDraftById(db: Db, id: string): Promise<Draft | undefined> {
+  const row = await db.get<DraftRow>("SELECT * FROM agreement_drafts WHERE id = ?", [id]);
+  return row === undefined ? undefined : draftOf(row);
+}
+
 export async function draftsOfCase(db: Db, caseId: string): Promise<Draft[]> {
   const rows = await db.all<DraftRow>("SELECT * FROM agreement_drafts WHERE case_id = ? ORDER BY created_at, id", [
     caseId.toLowerCase(),

@@ -471,7 +471,7 @@ export class AgreementService {
     );
   }
 
-  async statusOf(draft: Draft, job: OutboxJob | undefined, signed: number): Promise<DraftStatus> {
+  statusOf(draft: Draft, job: OutboxJob | undefined, signed: number): DraftStatus {
     if (draft.state === "withdrawn") return "withdrawn";
     if (draft.state === "complete") {
       if (job === undefined) throw new Error(`complete draft ${draft.id} without an outbox job`);
@@ -489,7 +489,7 @@ export class AgreementService {
     return {
       id: draft.id,
       caseId: draft.caseId,
-      status: await this.statusOf(draft, job, signatures.length),
+      status: this.statusOf(draft, job, signatures.length),
       settlementId: draft.settlementId,
       createdBy: draft.createdBy,
       createdAt: draft.createdAt,
