@@ -673,10 +673,19 @@ describe("gateway: agreements", function () {
       const platform = multisig.address as Hex;
       const oracle = privateKeyToAccount(generatePrivateKey()).address;
       const platformId = await admitPlatform(system.hejie, platform, oracle, "multisig-platform");
-      const inCase = await openCase(system, tokens.lawyer, wallets.borrower.address, [platform]);
+      // A case with two creditors: the multisig platform and the fixture's platform.
+      const inCase = await openCase(system, tokens.lawyer, wallets.borrower.address, [
+        platform,
+        wallets.platform.address,
+      ]);
       const document = await uploadDocument(system, tokens.lawyer, inCase);
       const draft = await createDraft(system, tokens.lawyer, inCase, draftBody(platform, document.id));
       const served = await typedDataOf(system, tokens.lawyer, inCase, draft.id);
+      // The other platform is a party of the case but no signer of this draft: it must say whose signature it brings.
+      const unnamed = await postSignature(system, tokens.platform, inCase, draft.id, {
+        signature: await signServed(wallets.platform, served),
+      });
+      expect([unnamed.status, unnamed.body.error.code]).to.deep.equal([400, "ROLE_REQUIRED"]);
       // The owners sign the EIP-712 digest; the lawyer hands the wallet's signature in.
       const one = ownerSignatures(served.settlementId, multisig.owners.slice(0, 1)) as Hex;
       const under = await postSignature(system, tokens.lawyer, inCase, draft.id, { role: "platform", signature: one });
@@ -699,6 +708,17 @@ describe("gateway: agreements", function () {
       await waitForDraft(system, tokens.lawyer, inCase, draft.id, (d) => d.status === "registered");
       const [ledger] = await system.hejie.settlements.getSettlement(draft.settlementId);
       expect([ledger.status, ledger.platformId]).to.deep.equal([BigInt(Status.Active), platformId]);
+
+      // An amendment keeps the creditor: the other platform of the case cannot take it over.
+      const takeover = await call<ErrorReply>(system.url, "POST", `/cases/${inCase}/drafts`, {
+        token: tokens.lawyer,
+        json: draftBody(wallets.platform.address, document.id, { amends: draft.settlementId }),
+      });
+      expect([takeover.status, takeover.body.error.code, takeover.body.error.details?.field]).to.deep.equal([
+        400,
+        "AMENDS_PARTIES_DIFFER",
+        "body.platform",
+      ]);
     });
 
     it("a refusal by the registry (the lawyer's key revoked before submission) fails with the decoded error", async () => {
@@ -712,6 +732,7 @@ describe("gateway: agreements", function () {
       const inCase = await openCase(system, token, wallets.borrower.address, [wallets.platform.address]);
       const document = await uploadDocument(system, token, inCase);
       const draft = await createDraft(system, token, inCase, draftBody(wallets.platform.address, document.id));
+      const spare = await createDraft(system, token, inCase, draftBody(wallets.platform.address, document.id));
       const served = await typedDataOf(system, token, inCase, draft.id);
       expect(
         (await postSignature(system, token, inCase, draft.id, { signature: await signServed(lawyer2, served) })).status,
@@ -724,6 +745,22 @@ describe("gateway: agreements", function () {
         ).status,
       ).to.equal(201);
       await (await members.revokeKey(lawyer2.address)).wait();
+      // The gateway sees the revocation: the revoked lawyer can neither sign nor draft any more …
+      const servedSpare = await typedDataOf(system, token, inCase, spare.id);
+      const late = await postSignature(system, token, inCase, spare.id, {
+        signature: await signServed(lawyer2, servedSpare),
+      });
+      expect([late.status, late.body.error.code]).to.deep.equal([409, "SIGNER_KEY_NOT_ACTIVE"]);
+      const redraft = await call<ErrorReply>(system.url, "POST", `/cases/${inCase}/drafts`, {
+        token,
+        json: draftBody(wallets.platform.address, document.id),
+      });
+      expect([redraft.status, redraft.body.error.code, redraft.body.error.details?.field]).to.deep.equal([
+        400,
+        "PARTY_NOT_ELIGIBLE",
+        "lawyer",
+      ]);
+      // … but the registry has the last word on the draft it signed before.
       const third = await postSignature(system, tokens.platform, inCase, draft.id, {
         signature: await signServed(wallets.platform, served),
       });
