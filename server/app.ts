@@ -11,8 +11,11 @@ import { type Logger, pino } from "pino";
 import { Registry, collectDefaultMetrics } from "prom-client";
 
 import { chainClients } from "./chain/client.js";
+import { agreementDocumentsOf, agreementsComponent } from "./components/agreements/index.js";
+import type { AgreementService } from "./components/agreements/service.js";
 import { casesComponent } from "./components/cases/index.js";
 import type { CaseMembership } from "./components/cases/membership.js";
+import { type DocumentService, documentsComponent } from "./components/documents/index.js";
 import { identityComponent } from "./components/identity/index.js";
 import type { MemberDirectory } from "./components/identity/roles.js";
 import type { Config } from "./config.js";
@@ -35,6 +38,8 @@ export interface Gateway {
   authenticate: Authenticate;
   members: MemberDirectory;
   membership: CaseMembership;
+  documents: DocumentService;
+  agreements: AgreementService;
   components: Component[];
   endpoints: Endpoint<never, never, never>[];
   /** Stops background work and closes the database. */
@@ -64,11 +69,20 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const { authenticate, members } = identity;
   const cases = casesComponent(context, members);
   const { membership } = cases;
-  const components: Component[] = [identity.component, cases.component];
+  const documents = await documentsComponent(context, { membership, members });
+  const agreements = agreementsComponent(context, {
+    membership,
+    documents: agreementDocumentsOf(documents.documents),
+  });
+  const components: Component[] = [identity.component, cases.component, documents.component, agreements.component];
   await migrate(
     db,
     components.flatMap((component) => component.migrations),
   );
+  await documents.open().catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
 
   // The documentation endpoints describe every endpoint, themselves included: built once, served later.
   const documentation = { document: () => document, page: () => page };
@@ -103,6 +117,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     authenticate,
     members,
     membership,
+    documents: documents.documents,
+    agreements: agreements.agreements,
     components,
     endpoints,
     close: async () => {

@@ -34,6 +34,12 @@ const integer = z
   .transform((value) => Number(value));
 const positiveInt = integer.pipe(z.number().min(1, "must be at least 1"));
 const httpUrl = z.url({ protocol: /^https?$/, error: "must be an http:// or https:// URL" });
+/** A whole number within [min, max]. */
+const bounded = (min: number, max: number) =>
+  integer.pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+const onOff = z
+  .enum(["on", "off", "true", "false", "1", "0"], { error: "must be on or off" })
+  .transform((v) => v === "on" || v === "true" || v === "1");
 
 const schema = z.object({
   HEJIE_DATA_DIR: z.string().default("./data"),
@@ -57,10 +63,24 @@ const schema = z.object({
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key")
     .optional(),
   HEJIE_MAX_UPLOAD_BYTES: positiveInt.default(32 * 1024 * 1024),
+  /** The longest a disclosure grant may last, in days. */
+  HEJIE_MAX_GRANT_DAYS: bounded(1, 3650).default(365),
+  /** Anchor the audit log's head on chain this often when it changed (0: only on request). */
+  HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS: integer.default(0),
   HEJIE_SESSION_TTL_SECONDS: positiveInt.default(12 * 60 * 60),
   HEJIE_SIGN_IN_RATE_LIMIT: positiveInt.default(30).describe("sign-in attempts per client IP address per minute"),
   HEJIE_UPLOAD_RATE_LIMIT: positiveInt.default(60).describe("uploads per caller per minute"),
   HEJIE_CONFIRMATIONS: integer.default(1),
+  /** How long the parties have to sign a draft: its terms' `deadline` is this long after drafting. */
+  HEJIE_AGREEMENT_DEADLINE_SECONDS: bounded(3_600, 366 * 86_400).default(7 * 86_400),
+  /** Whether this gateway runs the registration outbox's worker ("off": jobs wait in SQL). */
+  HEJIE_OUTBOX_WORKER: onOff.default(true),
+  HEJIE_OUTBOX_POLL_MS: bounded(10, 60_000).default(1_000),
+  /** Attempts after a transient failure (node down, timeout) before a job is marked failed. */
+  HEJIE_OUTBOX_MAX_ATTEMPTS: bounded(1, 1_000).default(20),
+  /** The first retry's delay; each further retry doubles it, up to HEJIE_OUTBOX_MAX_BACKOFF_MS. */
+  HEJIE_OUTBOX_BACKOFF_MS: bounded(1, 3_600_000).default(1_000),
+  HEJIE_OUTBOX_MAX_BACKOFF_MS: bounded(1, 86_400_000).default(300_000),
   HEJIE_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -75,6 +95,13 @@ const checked = schema.superRefine((e, ctx) => {
       code: "custom",
       path: ["HEJIE_PUBLIC_URL"],
       message: `is required when HEJIE_HOST is a wildcard address (${e.HEJIE_HOST}): the URL clients reach the gateway at`,
+    });
+  }
+  if (e.HEJIE_OUTBOX_BACKOFF_MS > e.HEJIE_OUTBOX_MAX_BACKOFF_MS) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["HEJIE_OUTBOX_BACKOFF_MS"],
+      message: "must not exceed HEJIE_OUTBOX_MAX_BACKOFF_MS",
     });
   }
 });
@@ -92,9 +119,23 @@ export interface Config {
   relayerKey: `0x${string}`;
   kek: `0x${string}` | undefined;
   maxUploadBytes: number;
+  maxGrantSeconds: number;
+  auditAnchorIntervalSeconds: number;
   sessionTtlSeconds: number;
   rateLimits: { signInPerMinute: number; uploadsPerMinute: number };
   logLevel: z.infer<typeof schema>["HEJIE_LOG_LEVEL"];
+  agreements: {
+    /** Seconds from drafting to the terms' deadline. */
+    deadlineSeconds: number;
+    outbox: {
+      /** Runs the worker that registers fully signed agreements. */
+      worker: boolean;
+      pollMs: number;
+      maxAttempts: number;
+      backoffMs: number;
+      maxBackoffMs: number;
+    };
+  };
 }
 
 export class ConfigError extends Error {
@@ -150,8 +191,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     relayerKey: e.HEJIE_RELAYER_KEY as `0x${string}`,
     kek: e.HEJIE_KEK as `0x${string}` | undefined,
     maxUploadBytes: e.HEJIE_MAX_UPLOAD_BYTES,
+    maxGrantSeconds: e.HEJIE_MAX_GRANT_DAYS * 86_400,
+    auditAnchorIntervalSeconds: e.HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS,
     sessionTtlSeconds: e.HEJIE_SESSION_TTL_SECONDS,
     rateLimits: { signInPerMinute: e.HEJIE_SIGN_IN_RATE_LIMIT, uploadsPerMinute: e.HEJIE_UPLOAD_RATE_LIMIT },
     logLevel: e.HEJIE_LOG_LEVEL,
+    agreements: {
+      deadlineSeconds: e.HEJIE_AGREEMENT_DEADLINE_SECONDS,
+      outbox: {
+        worker: e.HEJIE_OUTBOX_WORKER,
+        pollMs: e.HEJIE_OUTBOX_POLL_MS,
+        maxAttempts: e.HEJIE_OUTBOX_MAX_ATTEMPTS,
+        backoffMs: e.HEJIE_OUTBOX_BACKOFF_MS,
+        maxBackoffMs: e.HEJIE_OUTBOX_MAX_BACKOFF_MS,
+      },
+    },
   };
 }
