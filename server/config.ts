@@ -2,6 +2,7 @@
  * The gateway's configuration, read from the environment and validated at start-up: a wrong or
  * missing value stops the process with a message naming the variable, before anything listens.
  */
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 
 import { z } from "zod";
@@ -31,6 +32,8 @@ const schema = z.object({
   HEJIE_MAX_UPLOAD_BYTES: positiveInt.default(32 * 1024 * 1024),
   /** The longest a disclosure grant may last, in days. */
   HEJIE_MAX_GRANT_DAYS: positiveInt.max(3650).default(365),
+  /** Worker threads for upload encryption (0: in the event loop); default: one per core but one, 1 to 4. */
+  HEJIE_CRYPTO_WORKERS: z.coerce.number().int().min(0).max(64).optional(),
   /** Anchor the audit log's head on chain this often when it changed (0: only on request). */
   HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(0),
   HEJIE_SESSION_TTL_SECONDS: positiveInt.default(12 * 60 * 60),
@@ -51,6 +54,7 @@ export interface Config {
   kek: `0x${string}` | undefined;
   maxUploadBytes: number;
   maxGrantSeconds: number;
+  cryptoWorkers: number;
   auditAnchorIntervalSeconds: number;
   sessionTtlSeconds: number;
   rateLimits: { signInPerMinute: number; uploadsPerMinute: number };
@@ -84,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kek: e.HEJIE_KEK as `0x${string}` | undefined,
     maxUploadBytes: e.HEJIE_MAX_UPLOAD_BYTES,
     maxGrantSeconds: e.HEJIE_MAX_GRANT_DAYS * 86_400,
+    cryptoWorkers: e.HEJIE_CRYPTO_WORKERS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
     auditAnchorIntervalSeconds: e.HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS,
     sessionTtlSeconds: e.HEJIE_SESSION_TTL_SECONDS,
     rateLimits: { signInPerMinute: e.HEJIE_SIGN_IN_RATE_LIMIT, uploadsPerMinute: e.HEJIE_UPLOAD_RATE_LIMIT },
