@@ -3,6 +3,7 @@
  * missing value stops the process with a message naming the variable, before anything listens.
  * An empty variable counts as unset (`HEJIE_PORT= npm run gateway` uses the default port).
  */
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 
 import { z } from "zod";
@@ -65,6 +66,8 @@ const schema = z.object({
   HEJIE_MAX_UPLOAD_BYTES: positiveInt.default(32 * 1024 * 1024),
   /** The longest a disclosure grant may last, in days. */
   HEJIE_MAX_GRANT_DAYS: bounded(1, 3650).default(365),
+  /** Worker threads for upload encryption (0: in the event loop); default: one per core but one, 1 to 4. */
+  HEJIE_CRYPTO_WORKERS: bounded(0, 64).optional(),
   /** Anchor the audit log's head on chain this often when it changed (0: only on request). */
   HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS: integer.default(0),
   HEJIE_SESSION_TTL_SECONDS: positiveInt.default(12 * 60 * 60),
@@ -120,6 +123,7 @@ export interface Config {
   kek: `0x${string}` | undefined;
   maxUploadBytes: number;
   maxGrantSeconds: number;
+  cryptoWorkers: number;
   auditAnchorIntervalSeconds: number;
   sessionTtlSeconds: number;
   rateLimits: { signInPerMinute: number; uploadsPerMinute: number };
@@ -192,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     kek: e.HEJIE_KEK as `0x${string}` | undefined,
     maxUploadBytes: e.HEJIE_MAX_UPLOAD_BYTES,
     maxGrantSeconds: e.HEJIE_MAX_GRANT_DAYS * 86_400,
+    cryptoWorkers: e.HEJIE_CRYPTO_WORKERS ?? Math.min(4, Math.max(1, availableParallelism() - 1)),
     auditAnchorIntervalSeconds: e.HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS,
     sessionTtlSeconds: e.HEJIE_SESSION_TTL_SECONDS,
     rateLimits: { signInPerMinute: e.HEJIE_SIGN_IN_RATE_LIMIT, uploadsPerMinute: e.HEJIE_UPLOAD_RATE_LIMIT },

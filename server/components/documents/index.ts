@@ -12,6 +12,7 @@ import type { MemberDirectory } from "../identity/roles.js";
 import { AuditAnchorer } from "./anchor.js";
 import { documentsEndpoints } from "./api.js";
 import { DirectoryBlobStore } from "./blob-store.js";
+import { CryptoPool } from "./crypto-pool.js";
 import { GrantService } from "./grants.js";
 import { checkKek, loadKek } from "./keys.js";
 import { documentsMigrations } from "./migrations.js";
@@ -41,7 +42,17 @@ export async function documentsComponent(
   const { config, db, clock, logger, chain } = context;
   const kek = await loadKek(config.dataDir, config.kek);
   const blobs = new DirectoryBlobStore(join(config.dataDir, "blobs"));
-  const base = { db, clock, logger, kek, blobs, membership: deps.membership, maxUploadBytes: config.maxUploadBytes };
+  const pool = config.cryptoWorkers > 0 ? new CryptoPool(config.cryptoWorkers) : undefined;
+  const base = {
+    db,
+    clock,
+    logger,
+    kek,
+    blobs,
+    membership: deps.membership,
+    maxUploadBytes: config.maxUploadBytes,
+    pool,
+  };
   const documents = new DocumentService(base);
   const grants = new GrantService({ ...base, chain, maxGrantSeconds: config.maxGrantSeconds }, documents);
   const anchorer = new AuditAnchorer({ db, chain, clock, logger });
@@ -87,6 +98,7 @@ export async function documentsComponent(
     async stop() {
       if (timer !== undefined) clearInterval(timer);
       await Promise.all(inFlight);
+      await pool?.close();
     },
   };
   return { component, documents, anchorer, blobs, open: () => checkKek(db, kek, clock.now()) };

@@ -4,7 +4,7 @@
  * Every decision that grants or refuses access to a document is written to the audit log, in the
  * transaction of the change it records.
  */
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 
 import type { Logger } from "pino";
 
@@ -14,7 +14,8 @@ import { AppError, forbidden, notFound, payloadTooLarge } from "../../http/error
 import type { CaseMembership } from "../cases/membership.js";
 import type { PartyRole } from "../cases/repository.js";
 import { type AuditAction, type AuditEntry, appendAudit, recordAudit } from "./audit.js";
-import { BlobNotFoundError, type BlobStore } from "./blob-store.js";
+import { BlobNotFoundError, type BlobStore, type StoredBlob } from "./blob-store.js";
+import { type CryptoPool, type SealResult, UploadTooLargeError, sealUpload } from "./crypto-pool.js";
 import { KeyEncryptionKey, KeyUnwrapError } from "./keys.js";
 import {
   type DocumentInfo,
@@ -28,7 +29,7 @@ import {
   publicInfo,
   shredDocument,
 } from "./repository.js";
-import { FORMAT_VERSION, SegmentDecryptor, SegmentEncryptor, StreamIntegrityError } from "./stream-aead.js";
+import { FORMAT_VERSION, SegmentDecryptor, StreamIntegrityError } from "./stream-aead.js";
 
 export type Address = `0x${string}`;
 
@@ -40,6 +41,8 @@ export interface DocumentsDeps {
   blobs: BlobStore;
   membership: CaseMembership;
   maxUploadBytes: number;
+  /** Upload cryptography in worker threads; undefined: in the event loop's thread. */
+  pool: CryptoPool | undefined;
 }
 
 /** How the caller may see a document. */
@@ -109,7 +112,8 @@ export class DocumentService {
   }
 
   /**
-   * Streams `source` through SHA-256 and the segmented encryption into the blob store, then records
+   * Streams `source` through SHA-256 and the segmented encryption (in a crypto worker when there is a
+   * pool) into the blob store, then records
    * the document and its audit entry in one transaction. Only a case party may upload. A source that
    * fails (client abort) or exceeds the size limit leaves no blob and no row.
    */
@@ -120,19 +124,16 @@ export class DocumentService {
 
     const id = `0x${randomBytes(32).toString("hex")}` as Address;
     const dataKey = KeyEncryptionKey.newDataKey();
-    const encryptor = new SegmentEncryptor(dataKey);
-    const hash = createHash("sha256");
-    let size = 0;
-    async function* sealed(): AsyncGenerator<Buffer> {
-      for await (const chunk of input.source) {
-        size += chunk.length;
-        if (size > maxUploadBytes) throw payloadTooLarge(maxUploadBytes);
-        hash.update(chunk);
-        yield* encryptor.push(chunk);
-      }
-      yield* encryptor.finish();
+    const sealed: SealResult = { size: 0, sha256: undefined };
+    let blob: StoredBlob;
+    try {
+      blob = await blobs.put(sealUpload(this.deps.pool, dataKey, input.source, sealed, maxUploadBytes));
+    } catch (error) {
+      dataKey.fill(0);
+      if (error instanceof UploadTooLargeError) throw payloadTooLarge(maxUploadBytes);
+      throw error;
     }
-    const blob = await blobs.put(sealed());
+    const size = sealed.size;
 
     const document: StoredDocument = {
       id,
@@ -141,7 +142,7 @@ export class DocumentService {
       kind: input.kind,
       mediaType: input.mediaType,
       size,
-      sha256: `0x${hash.digest("hex")}`,
+      sha256: `0x${sealed.sha256!.toString("hex")}`,
       uploader: input.uploader,
       createdAt: clock.now(),
       status: "available",

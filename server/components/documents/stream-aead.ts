@@ -23,6 +23,9 @@
  *
  * Every document has its own random key, so a (key, nonce) pair is never reused; the random prefix
  * keeps that true even if a key were ever reused by mistake.
+ *
+ * This module imports only `node:crypto` and uses only erasable TypeScript syntax: the upload crypto
+ * workers (`crypto-pool.ts`) load it as is, with Node's own type stripping when no loader is present.
  */
 import { type CipherGCM, type DecipherGCM, createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
@@ -45,14 +48,14 @@ export type IntegrityFailure = "header" | "segment" | "truncated";
 /** The blob is not what was sealed: tampered, truncated, reordered, or sealed under another key. */
 export class StreamIntegrityError extends Error {
   override readonly name = "StreamIntegrityError";
+  readonly failure: IntegrityFailure;
+  /** The segment that failed (when a segment failed). */
+  readonly segment: number | undefined;
 
-  constructor(
-    readonly failure: IntegrityFailure,
-    message: string,
-    /** The segment that failed (when a segment failed). */
-    readonly segment?: number,
-  ) {
+  constructor(failure: IntegrityFailure, message: string, segment?: number) {
     super(message);
+    this.failure = failure;
+    this.segment = segment;
   }
 }
 
@@ -119,6 +122,7 @@ class Pending {
  */
 export class SegmentEncryptor {
   readonly header: Buffer;
+  readonly segmentSize: number;
   private readonly key: Buffer;
   private readonly prefix: Buffer;
   private readonly pending = new Pending();
@@ -126,14 +130,12 @@ export class SegmentEncryptor {
   private headerSent = false;
   private finished = false;
 
-  constructor(
-    key: Uint8Array,
-    readonly segmentSize = DEFAULT_SEGMENT_SIZE,
-  ) {
+  constructor(key: Uint8Array, segmentSize = DEFAULT_SEGMENT_SIZE) {
     checkKey(key);
     if (!Number.isInteger(segmentSize) || segmentSize < MIN_SEGMENT_SIZE || segmentSize > MAX_SEGMENT_SIZE) {
       throw new RangeError(`segment size must be an integer in [${MIN_SEGMENT_SIZE}, ${MAX_SEGMENT_SIZE}]`);
     }
+    this.segmentSize = segmentSize;
     this.key = Buffer.from(key);
     this.prefix = randomBytes(NONCE_PREFIX_LENGTH);
     this.header = Buffer.alloc(HEADER_LENGTH);
