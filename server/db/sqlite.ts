@@ -53,6 +53,8 @@ export class SqliteDb implements Db {
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
     db.exec("PRAGMA busy_timeout = 5000");
+    // Freed bytes are zeroed: a shredded document's wrapped key does not linger in free pages.
+    db.exec("PRAGMA secure_delete = ON");
     return new SqliteDb(db);
   }
 
