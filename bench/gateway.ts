@@ -13,6 +13,11 @@
  * - authenticated reads per second (a document's description, with a session) against a bare
  *   Express handler answering the same path with the same body.
  *
+ * Beside them, a peer: the bare Express server storing each upload as durably as the gateway does
+ * (temporary file, fsync, rename, directory fsync) with no cryptography, SQL or audit — the ceiling
+ * any durable upload can reach on this machine, printed so the raw-pipeline ratio can be read
+ * against it.
+ *
  * Each figure is the median of several rounds after a warm-up; rounds of the gateway and of its
  * baseline alternate, so both see the same machine. Writes `bench/gateway.json`; prints a table with
  * the targets. A missed target fails the run only with `BENCH_STRICT=1`.
@@ -205,7 +210,8 @@ async function main(): Promise<void> {
       if (status !== 201) throw new Error(`upload answered ${status}`);
     };
 
-    // The document whose description is read, and the bare server answering with the same body.
+    // The document whose description is read, and the bare server answering with the same body (and
+    // storing uploads durably, as the peer of the upload figures).
     const described = await call<{ id: string }>(gateway.url, "POST", `/cases/${caseId}/documents?name=read.pdf`, {
       token,
       body: randomBytes(KiB),
@@ -217,14 +223,25 @@ async function main(): Promise<void> {
     const barePort = await freePort();
     const bare = await startProcess(
       "bench/bare-express.ts",
-      [String(barePort), JSON.stringify(readBody.body)],
+      [String(barePort), JSON.stringify(readBody.body), join(dataDir, "sink")],
       {},
       barePort,
       readPath,
     );
     children.push(bare);
 
-    const results: Record<string, { gateway: number[]; baseline: number[] }> = {};
+    const sinkUrl = `${bare.url}/sink`;
+    const sink = async (document: Buffer) => {
+      const status = await send(
+        sinkUrl,
+        "POST",
+        { "content-type": "application/pdf", "content-length": String(document.length) },
+        document,
+      );
+      if (status !== 201) throw new Error(`the durable sink answered ${status}`);
+    };
+
+    const results: Record<string, { gateway: number[]; baseline: number[]; sink?: number[] }> = {};
     // BENCH_ONLY=upload1MiB,authRead: a subset, for profiling (the JSON is then not written).
     const only = process.env.BENCH_ONLY?.split(",");
     const selected = (name: string) => only === undefined || only.includes(name);
@@ -234,16 +251,22 @@ async function main(): Promise<void> {
       const mib = (count: number) => (count * scenario.size) / MiB;
       await timed(scenario.warmup, scenario.concurrency, (i) => upload(documents[i % documents.length]!));
       rawPipeline(documents, scenario.warmup);
-      results[name] = { gateway: [], baseline: [] };
+      await timed(scenario.warmup, scenario.concurrency, (i) => sink(documents[i % documents.length]!));
+      results[name] = { gateway: [], baseline: [], sink: [] };
       for (let r = 0; r < ROUNDS; r += 1) {
         const seconds = await timed(scenario.perRound, scenario.concurrency, (i) =>
           upload(documents[i % documents.length]!),
         );
         results[name].gateway.push(mib(scenario.perRound) / seconds);
         results[name].baseline.push(mib(scenario.perRound) / rawPipeline(documents, scenario.perRound));
+        const sinkSeconds = await timed(scenario.perRound, scenario.concurrency, (i) =>
+          sink(documents[i % documents.length]!),
+        );
+        results[name].sink!.push(mib(scenario.perRound) / sinkSeconds);
         console.log(
           `  ${name} round ${r + 1}: gateway ${results[name].gateway.at(-1)!.toFixed(1)} MiB/s, ` +
-            `raw ${results[name].baseline.at(-1)!.toFixed(1)} MiB/s`,
+            `raw ${results[name].baseline.at(-1)!.toFixed(1)} MiB/s, ` +
+            `durable sink ${results[name].sink!.at(-1)!.toFixed(1)} MiB/s`,
         );
       }
     }
@@ -272,18 +295,33 @@ async function main(): Promise<void> {
     const figure = (name: string, digits: number) => {
       const gatewayMedian = median(results[name]!.gateway);
       const baselineMedian = median(results[name]!.baseline);
+      const sinkMedian = results[name]!.sink === undefined ? undefined : median(results[name]!.sink);
       return {
         gateway: round(gatewayMedian, digits),
         baseline: round(baselineMedian, digits),
         ratio: round(gatewayMedian / baselineMedian, 3),
+        sink: sinkMedian === undefined ? undefined : round(sinkMedian, digits),
+        sinkRatio: sinkMedian === undefined ? undefined : round(sinkMedian / baselineMedian, 3),
       };
     };
     const u1 = figure("upload1MiB", 1);
     const u16 = figure("upload16KiB", 1);
     const reads = figure("authRead", 0);
     const json = {
-      upload1MiB: { gatewayMiBps: u1.gateway, rawMiBps: u1.baseline, ratio: u1.ratio },
-      upload16KiB: { gatewayMiBps: u16.gateway, rawMiBps: u16.baseline, ratio: u16.ratio },
+      upload1MiB: {
+        gatewayMiBps: u1.gateway,
+        rawMiBps: u1.baseline,
+        ratio: u1.ratio,
+        durableSinkMiBps: u1.sink,
+        durableSinkRatio: u1.sinkRatio,
+      },
+      upload16KiB: {
+        gatewayMiBps: u16.gateway,
+        rawMiBps: u16.baseline,
+        ratio: u16.ratio,
+        durableSinkMiBps: u16.sink,
+        durableSinkRatio: u16.sinkRatio,
+      },
       authRead: { gatewayRps: reads.gateway, bareRps: reads.baseline, ratio: reads.ratio },
     };
     writeFileSync(OUTPUT, `${JSON.stringify(json, null, 2)}\n`);
@@ -291,7 +329,7 @@ async function main(): Promise<void> {
     const verdict = (ratio: number, target: number | undefined) =>
       target === undefined ? "(no target)" : ratio >= target ? "pass" : "FAIL";
     const rows = [
-      ["measure", "gateway", "baseline", "ratio", "target", "result"],
+      ["measure", "gateway", "baseline", "ratio", "target", "result", "peer: durable sink (ratio to raw)"],
       [
         "encrypted upload, 1 MiB",
         `${u1.gateway} MiB/s`,
@@ -299,6 +337,7 @@ async function main(): Promise<void> {
         u1.ratio.toFixed(3),
         `≥ ${TARGETS.upload1MiB}`,
         verdict(u1.ratio, TARGETS.upload1MiB),
+        `${u1.sink} MiB/s (${u1.sinkRatio})`,
       ],
       [
         "encrypted upload, 16 KiB",
@@ -307,6 +346,7 @@ async function main(): Promise<void> {
         u16.ratio.toFixed(3),
         "—",
         verdict(u16.ratio, undefined),
+        `${u16.sink} MiB/s (${u16.sinkRatio})`,
       ],
       [
         "authenticated read",
@@ -315,6 +355,7 @@ async function main(): Promise<void> {
         reads.ratio.toFixed(3),
         `≥ ${TARGETS.authRead}`,
         verdict(reads.ratio, TARGETS.authRead),
+        "—",
       ],
     ];
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
