@@ -120,3 +120,35 @@ export function termsOf(settlement: Settlement): SettlementTerms {
 export function settlementDomain(chainId: bigint, verifyingContract: string): Eip712Domain {
   return { name: SETTLEMENT_DOMAIN_NAME, version: SETTLEMENT_DOMAIN_VERSION, chainId, verifyingContract };
 }
+
+/**
+ * Disclosure grants: a case party authorises another address (a court, a regulator, another creditor)
+ * to read one document of the case until `expiresAt` (Unix seconds). Verified by the gateway, not by a
+ * contract, so they have their own domain ("Hejie Gateway"); `chainId` and `verifyingContract` (the
+ * registry) tie a grant to one deployment. `salt` (random) makes each grant distinct, so a revoked grant
+ * cannot come back by being submitted again.
+ */
+export const DISCLOSURE_DOMAIN_NAME = "Hejie Gateway";
+export const DISCLOSURE_DOMAIN_VERSION = "1";
+
+export const disclosureGrantTypes = {
+  DisclosureGrant: [
+    { name: "caseId", type: "bytes32" },
+    { name: "documentId", type: "bytes32" },
+    { name: "grantee", type: "address" },
+    { name: "expiresAt", type: "uint40" },
+    { name: "salt", type: "bytes32" },
+  ],
+} as const;
+
+export interface DisclosureGrant {
+  caseId: string;
+  documentId: string;
+  grantee: string;
+  expiresAt: bigint;
+  salt: string;
+}
+
+export function disclosureDomain(chainId: bigint, verifyingContract: string): Eip712Domain {
+  return { name: DISCLOSURE_DOMAIN_NAME, version: DISCLOSURE_DOMAIN_VERSION, chainId, verifyingContract };
+}

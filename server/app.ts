@@ -11,8 +11,11 @@ import { type Logger, pino } from "pino";
 import { Registry, collectDefaultMetrics } from "prom-client";
 
 import { chainClients } from "./chain/client.js";
+import { agreementDocumentsOf, agreementsComponent } from "./components/agreements/index.js";
+import type { AgreementService } from "./components/agreements/service.js";
 import { casesComponent } from "./components/cases/index.js";
 import type { CaseMembership } from "./components/cases/membership.js";
+import { type DocumentService, documentsComponent } from "./components/documents/index.js";
 import { identityComponent } from "./components/identity/index.js";
 import type { MemberDirectory } from "./components/identity/roles.js";
 import type { Config } from "./config.js";
@@ -35,6 +38,8 @@ export interface Gateway {
   authenticate: Authenticate;
   members: MemberDirectory;
   membership: CaseMembership;
+  documents: DocumentService;
+  agreements: AgreementService;
   components: Component[];
   endpoints: Endpoint<never, never, never>[];
   /** Stops background work and closes the database. */
@@ -42,7 +47,8 @@ export interface Gateway {
 }
 
 /** The origin clients reach the gateway at, for Sign-In with Ethereum messages. */
-const originOf = (config: Config) => config.publicUrl ?? `http://${config.host}:${config.port}`;
+const originOf = (config: Config) =>
+  config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`;
 
 export async function createGateway(config: Config, options: GatewayOptions = {}): Promise<Gateway> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -63,13 +69,27 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const { authenticate, members } = identity;
   const cases = casesComponent(context, members);
   const { membership } = cases;
-  const components: Component[] = [identity.component, cases.component];
+  const documents = await documentsComponent(context, { membership, members });
+  const agreements = agreementsComponent(context, {
+    membership,
+    documents: agreementDocumentsOf(documents.documents),
+  });
+  const components: Component[] = [identity.component, cases.component, documents.component, agreements.component];
   await migrate(
     db,
     components.flatMap((component) => component.migrations),
   );
+  await documents.open().catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
 
-  const endpoints = [...operationsEndpoints(context), ...components.flatMap((component) => component.endpoints)];
+  // The documentation endpoints describe every endpoint, themselves included: built once, served later.
+  const documentation = { document: () => document, page: () => page };
+  const endpoints = [
+    ...operationsEndpoints(context, documentation),
+    ...components.flatMap((component) => component.endpoints),
+  ];
   const document = openApiDocument(endpoints, {
     title: "Hejie gateway",
     version: "0.1.0",
@@ -77,16 +97,16 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
       "Sign in with a wallet, keep case documents encrypted, draft settlements and collect the parties' " +
       "signatures, and register them on the chain.",
   });
+  const page = docsPage(document);
 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
   app.use(requestLogging(logger));
   app.use(requestMetrics(metrics));
-  app.use(express.json({ limit: "1mb" }));
-  app.get("/openapi.json", (_req, res) => void res.json(document));
-  app.get("/docs", (_req, res) => void res.type("text/html").send(docsPage(document)));
-  app.get("/metrics", async (_req, res) => void res.type(metrics.contentType).send(await metrics.metrics()));
+  // strict: false — any JSON value parses, so `7` or `null` is a validation error naming the body,
+  // not "malformed JSON".
+  app.use(express.json({ limit: "1mb", strict: false }));
   app.use(mount(endpoints, authenticate));
   app.use((req, _res, next) => next(new AppError(404, "NOT_FOUND", `No endpoint ${req.method} ${req.path}.`)));
   app.use(errorHandler(logger));
@@ -97,6 +117,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     authenticate,
     members,
     membership,
+    documents: documents.documents,
+    agreements: agreements.agreements,
     components,
     endpoints,
     close: async () => {
@@ -117,8 +139,13 @@ export interface RunningGateway {
 export async function startGateway(config: Config, options: GatewayOptions = {}): Promise<RunningGateway> {
   const gateway = await createGateway(config, options);
   const server = await new Promise<Server>((resolve, reject) => {
-    const listening = gateway.app.listen(config.port, config.host, () => resolve(listening));
-    listening.once("error", reject);
+    // Express 5 calls this callback with the error too (e.g. EADDRINUSE): listening failed then.
+    const listening = gateway.app.listen(config.port, config.host, (error?: Error) =>
+      error === undefined ? resolve(listening) : reject(error),
+    );
+  }).catch(async (error: unknown) => {
+    await gateway.close();
+    throw error;
   });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;

@@ -1,25 +1,41 @@
 /**
- * `node server/main.ts` (through `npm run gateway`): reads the configuration from the environment,
- * starts the gateway, and stops it cleanly on Ctrl-C or SIGTERM.
+ * `npm run gateway` (`node --import tsx server/main.ts`): reads the configuration from the
+ * environment, starts the gateway, and stops it cleanly on Ctrl-C or SIGTERM.
+ *
+ * Exit codes: 0 after a clean stop; 2 for an invalid configuration (a message naming each bad
+ * variable, nothing started); 1 when the gateway cannot start (e.g. the port is taken, the contracts
+ * are not compiled) — a one-line reason, the details in the log.
  */
-import { ConfigError, loadConfig } from "./config.js";
-import { startGateway } from "./app.js";
+import { type Config, ConfigError, loadConfig } from "./config.js";
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
 
 try {
-  const config = loadConfig();
+  // Imported only now: the configuration is checked first, even where the contracts are not compiled.
+  const { startGateway } = await import("./app.js");
   const running = await startGateway(config);
-  running.gateway.context.logger.info({ url: running.url }, `Hejie gateway listening on ${running.url}`);
+  const { logger } = running.gateway.context;
+  logger.info({ url: running.url }, `Hejie gateway listening on ${running.url}`);
+  let stopping = false;
   const stop = async (signal: string) => {
-    running.gateway.context.logger.info({ signal }, "stopping");
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
     await running.close();
     process.exit(0);
   };
-  process.once("SIGINT", () => void stop("SIGINT"));
-  process.once("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
 } catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(2);
-  }
-  throw error;
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`The Hejie gateway could not start: ${reason}`);
+  if (process.env.HEJIE_LOG_LEVEL === "debug" || process.env.HEJIE_LOG_LEVEL === "trace") console.error(error);
+  process.exit(1);
 }

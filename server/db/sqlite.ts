@@ -4,7 +4,7 @@
  * `node:sqlite` is synchronous; a lock serialises transactions so that a transaction awaiting
  * something never lets another request's statements run inside it.
  */
-import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 
 import type { Db, Row, RunResult, SqlValue } from "./database.js";
 
@@ -31,7 +31,20 @@ export class SqliteDb implements Db {
   readonly engine = "sqlite" as const;
   private readonly lock = new Lock();
 
+  /** Prepared statements by SQL text: compiling a statement costs more than running a simple one. */
+  private readonly statements = new Map<string, StatementSync>();
+
   private constructor(private readonly db: DatabaseSync) {}
+
+  private prepare(sql: string): StatementSync {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare(sql);
+      // The gateway's SQL is a fixed set of strings; the bound only guards against a caller that builds SQL.
+      if (this.statements.size < 1000) this.statements.set(sql, statement);
+    }
+    return statement;
+  }
 
   /** Opens (creating if needed) the database file; `":memory:"` for a throwaway one. */
   static open(location: string): SqliteDb {
@@ -40,6 +53,8 @@ export class SqliteDb implements Db {
     db.exec("PRAGMA synchronous = FULL");
     db.exec("PRAGMA foreign_keys = ON");
     db.exec("PRAGMA busy_timeout = 5000");
+    // Freed bytes are zeroed: a shredded document's wrapped key does not linger in free pages.
+    db.exec("PRAGMA secure_delete = ON");
     return new SqliteDb(db);
   }
 
@@ -77,11 +92,11 @@ export class SqliteDb implements Db {
   private readonly direct: Db = {
     engine: "sqlite",
     all: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
-      this.db.prepare(sql).all(...bind(params)) as T[],
+      this.prepare(sql).all(...bind(params)) as T[],
     get: async <T extends Row>(sql: string, params: readonly SqlValue[] = []) =>
-      this.db.prepare(sql).get(...bind(params)) as T | undefined,
+      this.prepare(sql).get(...bind(params)) as T | undefined,
     run: async (sql: string, params: readonly SqlValue[] = []) => {
-      const { changes } = this.db.prepare(sql).run(...bind(params));
+      const { changes } = this.prepare(sql).run(...bind(params));
       return { changes: Number(changes) };
     },
     transaction: () => Promise.reject(new Error("nested transactions are not supported")),

@@ -4,6 +4,7 @@
  * describes the endpoint in the OpenAPI 3.1 document the gateway serves (`http/openapi.ts`).
  */
 import { type Request, type RequestHandler, type Response, Router } from "express";
+import { isAddress } from "viem";
 import { type ZodType, z } from "zod";
 
 import { badRequest, unsupportedMediaType } from "./errors.js";
@@ -87,6 +88,10 @@ function parse<T>(schema: ZodType<T> | undefined, value: unknown, where: "params
   );
 }
 
+/** A non-empty body: chunked, or a Content-Length above zero. */
+const hasBody = (req: Request) =>
+  req.headers["transfer-encoding"] !== undefined || Number(req.headers["content-length"] ?? "0") > 0;
+
 function isRaw(body: Endpoint["body"]): body is { raw: readonly string[]; description: string } {
   return typeof body === "object" && body !== null && "raw" in body;
 }
@@ -97,9 +102,14 @@ export function mount(endpoints: readonly Endpoint<never, never, never>[], authe
   for (const spec of endpoints as readonly Endpoint[]) {
     const handler: RequestHandler = async (req, res, next) => {
       try {
+        const type = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() || undefined;
         if (isRaw(spec.body)) {
-          const type = req.headers["content-type"]?.split(";")[0]?.trim().toLowerCase();
           if (type === undefined || !spec.body.raw.includes(type)) throw unsupportedMediaType(spec.body.raw, type);
+        } else if (spec.body !== undefined && hasBody(req) && req.is("application/json") !== "application/json") {
+          // A body in another type (a form, text, none declared) is refused rather than silently
+          // ignored by the JSON parser and then reported as a missing body. An empty request goes on:
+          // validation names the missing body.
+          throw unsupportedMediaType(["application/json"], type);
         }
         const caller = spec.auth === "public" ? (undefined as unknown as Caller) : await authenticate(req);
         const reply = await spec.handle({
@@ -128,7 +138,12 @@ export const schemas = {
   address: z
     .string()
     .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
-    .describe("An Ethereum address"),
+    // Mixed case is an EIP-55 checksum: a wrong one is a typo, not another address.
+    .refine(
+      (value) => !/^0x[0-9a-fA-F]{40}$/.test(value) || isAddress(value, { strict: true }),
+      "has a wrong EIP-55 checksum (mixed case)",
+    )
+    .describe("An Ethereum address (all lower case, or EIP-55 checksummed)"),
   bytes32: z
     .string()
     .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex string")

@@ -1,14 +1,17 @@
 /**
  * Every error a client can receive has one JSON shape — `{"error": {"code", "message", "details"}}` —
- * with a stable `code` (documented in docs/api-errors.md) and an HTTP status. Components throw
- * `AppError`s; `errorHandler` turns them (and Express's own parsing errors) into responses. Anything
- * else is a bug: logged with its stack, answered as a bare 500 that reveals nothing.
+ * with a stable `code` (each one listed in docs/api.md) and an HTTP status. Components throw
+ * `AppError`s; `errorHandler` turns them, Express's own parsing errors and an unreachable chain node
+ * into responses. Anything else is a bug: logged with its stack, answered as a bare 500 that reveals
+ * nothing.
  */
 import type { ErrorRequestHandler } from "express";
 import type { Logger } from "pino";
+import { HttpRequestError, SocketClosedError, TimeoutError, WebSocketRequestError } from "viem";
 
 export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+  /** `details` is always present: an empty object when there is nothing to add. */
+  error: { code: string; message: string; details: unknown };
 }
 
 export class AppError extends Error {
@@ -25,13 +28,7 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return {
-      error: {
-        code: this.code,
-        message: this.message,
-        ...(this.details === undefined ? {} : { details: this.details }),
-      },
-    };
+    return { error: { code: this.code, message: this.message, details: this.details ?? {} } };
   }
 }
 
@@ -51,6 +48,39 @@ export const unsupportedMediaType = (expected: readonly string[], got: string | 
     expected,
     got: got ?? null,
   });
+export const chainUnavailable = (cause?: unknown) =>
+  new AppError(
+    503,
+    "CHAIN_UNAVAILABLE",
+    "The blockchain node does not answer at the moment, so this request cannot be checked or carried out. " +
+      "Nothing was changed; try again shortly.",
+    undefined,
+    { cause },
+  );
+
+/** Causes followed at most (a guard against a cyclic `cause` chain). */
+const MAX_CAUSES = 16;
+
+/**
+ * True when `error`, or an error in its `cause` chain, is a transport failure reaching the chain's
+ * JSON-RPC node (refused connection, timeout, closed socket, an HTTP error from the node or a proxy).
+ * A call the node answered — a revert, a JSON-RPC error — is not one: that is the component's to map.
+ */
+export function isChainUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSES && typeof current === "object" && current !== null; depth += 1) {
+    if (
+      current instanceof HttpRequestError ||
+      current instanceof TimeoutError ||
+      current instanceof WebSocketRequestError ||
+      current instanceof SocketClosedError
+    ) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
 
 /** Express's body parsers tag their errors with `type`; map the ones a client can cause. */
 function fromParserError(error: unknown): AppError | undefined {
@@ -65,11 +95,29 @@ function fromParserError(error: unknown): AppError | undefined {
   return undefined;
 }
 
+/**
+ * Other 4xx errors raised by Express itself (e.g. a path parameter that is not valid percent-encoding,
+ * `/cases/%E0%A4%A`): the client's fault, answered without repeating their internal message.
+ */
+function fromHttpError(error: unknown): AppError | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const status = (error as { status?: unknown }).status;
+  if (typeof status !== "number" || status < 400 || status > 499) return undefined;
+  return badRequest("MALFORMED_REQUEST", "The request could not be read (its URL, headers or body are malformed).");
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const known = error instanceof AppError ? error : fromParserError(error);
+    let known: AppError | undefined;
+    if (error instanceof AppError) known = error;
+    else if (isChainUnavailable(error)) known = chainUnavailable(error);
+    else known = fromParserError(error) ?? fromHttpError(error);
+
     if (known === undefined) {
       logger.error({ err: error, requestId: req.id }, "unhandled error");
+    } else if (known.code === "CHAIN_UNAVAILABLE") {
+      const cause = known.cause instanceof Error ? known.cause : undefined;
+      logger.warn({ requestId: req.id, cause: cause?.message }, "chain node unavailable");
     } else if (known.status >= 500) {
       logger.error({ err: known.cause ?? known, requestId: req.id, code: known.code }, known.message);
     }
@@ -79,6 +127,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy(error instanceof Error ? error : undefined);
       return;
     }
+    if (answer.status === 503) res.setHeader("Retry-After", "5");
     res.status(answer.status).json(answer.toBody());
   };
 }

@@ -51,6 +51,62 @@ export interface ApiInfo {
   description: string;
 }
 
+/** A stable, unique operation id from the method and path: `GET /cases/:caseId` → `getCasesCaseId`. */
+function operationId(method: string, path: string): string {
+  const words = path.split(/[^A-Za-z0-9]+/).filter((word) => word !== "");
+  return method + words.map((word) => word[0]!.toUpperCase() + word.slice(1)).join("");
+}
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+});
+
+/**
+ * The responses of an operation: the declared ones, each error response with the Error schema, plus
+ * the errors the framework itself gives (400 for invalid input, 401 without a session, 413 and 415 for
+ * a body, 500) where the declaration does not mention them.
+ */
+function responses(spec: Endpoint): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [status, response] of Object.entries(spec.responses)) {
+    out[status] =
+      response.body !== undefined
+        ? {
+            description: response.description,
+            content: { "application/json": { schema: jsonSchema(response.body, "output") } },
+          }
+        : response.contentType !== undefined
+          ? {
+              description: response.description,
+              content: {
+                [response.contentType]: { schema: { type: "string", ...binaryOrText(response.contentType) } },
+              },
+            }
+          : Number(status) >= 400
+            ? errorResponse(response.description)
+            : { description: response.description };
+  }
+  const implicit: [string, boolean, string][] = [
+    [
+      "400",
+      spec.params !== undefined || spec.query !== undefined || spec.body !== undefined,
+      "Invalid input (VALIDATION_FAILED, naming the field)",
+    ],
+    ["401", spec.auth !== "public", "No valid session (UNAUTHENTICATED, SESSION_INVALID, SESSION_EXPIRED)"],
+    ["413", spec.body !== undefined, "The body is too large (PAYLOAD_TOO_LARGE)"],
+    ["415", spec.body !== undefined, "The body is not in an accepted content type (UNSUPPORTED_MEDIA_TYPE)"],
+  ];
+  for (const [status, applies, description] of implicit) {
+    if (applies && out[status] === undefined) out[status] = errorResponse(description);
+  }
+  out["500"] ??= errorResponse("An unexpected error, logged on the server (INTERNAL); the body reveals nothing");
+  return out;
+}
+
+const binaryOrText = (contentType: string) =>
+  contentType.startsWith("text/") || contentType.includes("json") ? {} : { format: "binary" };
+
 export function openApiDocument(endpoints: readonly Endpoint<never, never, never>[], info: ApiInfo) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of endpoints as readonly Endpoint[]) {
@@ -58,25 +114,14 @@ export function openApiDocument(endpoints: readonly Endpoint<never, never, never
     const body = requestBody(spec);
     paths[path] ??= {};
     paths[path][spec.method] = {
+      operationId: operationId(spec.method, spec.path),
       summary: spec.summary,
       ...(spec.description === undefined ? {} : { description: spec.description }),
       tags: spec.tags,
-      ...(spec.auth === "public" ? { security: [] } : {}),
+      security: spec.auth === "public" ? [] : [{ session: [] }],
       parameters: [...parameters(spec, "path"), ...parameters(spec, "query")],
       ...(body === undefined ? {} : { requestBody: body }),
-      responses: Object.fromEntries(
-        Object.entries(spec.responses).map(([status, response]) => [
-          status,
-          {
-            description: response.description,
-            ...(response.body !== undefined
-              ? { content: { "application/json": { schema: jsonSchema(response.body, "output") } } }
-              : response.contentType !== undefined
-                ? { content: { [response.contentType]: { schema: { type: "string", format: "binary" } } } }
-                : {}),
-          },
-        ]),
-      ),
+      responses: responses(spec),
     };
   }
   return {
@@ -93,8 +138,12 @@ export function openApiDocument(endpoints: readonly Endpoint<never, never, never
           properties: {
             error: {
               type: "object",
-              required: ["code", "message"],
-              properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+              required: ["code", "message", "details"],
+              properties: {
+                code: { type: "string", description: "Stable, upper snake case: see docs/api.md" },
+                message: { type: "string", description: "For people; may change" },
+                details: { type: "object", description: "Facts about the error, e.g. `issues` for VALIDATION_FAILED" },
+              },
             },
           },
         },

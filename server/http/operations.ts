@@ -65,11 +65,24 @@ export function requestMetrics(registry: Registry): RequestHandler {
 
 const healthBody = z.object({
   status: z.enum(["ok", "unavailable"]),
-  checks: z.object({ database: z.string(), chain: z.string() }),
+  checks: z.object({
+    database: z.string().describe('"ok", or why not'),
+    chain: z.string().describe('"ok", or why not (no answer, wrong chain id, no registry contract)'),
+  }),
 });
 
-/** `GET /live`: the process answers. `GET /health`: the database and the chain answer too. */
-export function operationsEndpoints(context: Context): Endpoint<never, never, never>[] {
+/** What the documentation endpoints serve: the OpenAPI document and its page (built after the endpoints). */
+export interface Documentation {
+  document(): unknown;
+  page(): string;
+}
+
+/**
+ * `GET /live`: the process answers. `GET /health` (readiness): the database answers and the chain
+ * answers with the configured chain id and has the registry deployed. `GET /metrics`: Prometheus.
+ * `GET /openapi.json` and `GET /docs`: this API's description.
+ */
+export function operationsEndpoints(context: Context, documentation: Documentation): Endpoint<never, never, never>[] {
   return [
     endpoint({
       method: "get",
@@ -83,7 +96,8 @@ export function operationsEndpoints(context: Context): Endpoint<never, never, ne
     endpoint({
       method: "get",
       path: "/health",
-      summary: "Health: the database answers and the chain answers with the configured chain id",
+      summary: "Readiness: the database answers, the chain answers with the configured chain id and holds the registry",
+      description: "Reasons are for operators and reveal no internal message; details go to the log.",
       tags: ["operations"],
       auth: "public",
       responses: {
@@ -95,16 +109,57 @@ export function operationsEndpoints(context: Context): Endpoint<never, never, ne
         try {
           await context.db.get("SELECT 1 AS one");
         } catch (error) {
-          checks.database = `unavailable: ${(error as Error).message}`;
+          context.logger.error({ err: error }, "health: the database does not answer");
+          checks.database = "unavailable: the database does not answer";
         }
         try {
           const chainId = await context.chain.public.getChainId();
-          if (chainId !== context.config.chain.chainId) checks.chain = `wrong chain id ${chainId}`;
-        } catch {
+          if (chainId !== context.config.chain.chainId) {
+            checks.chain = `wrong chain: the node says chain id ${chainId}, the gateway expects ${context.config.chain.chainId}`;
+          } else {
+            const code = await context.chain.public.getCode({ address: context.config.contracts.registry });
+            if (code === undefined || code === "0x") checks.chain = "no contract at the configured registry address";
+          }
+        } catch (error) {
+          context.logger.warn({ err: error }, "health: the chain node does not answer");
           checks.chain = "unavailable: the JSON-RPC endpoint does not answer";
         }
         const ok = checks.database === "ok" && checks.chain === "ok";
         return { status: ok ? 200 : 503, body: { status: ok ? "ok" : "unavailable", checks } };
+      },
+    }),
+    endpoint({
+      method: "get",
+      path: "/metrics",
+      summary: "Prometheus metrics (requests by route and status, durations, process figures)",
+      description: "Labels are route patterns, never URLs or addresses: no personal data.",
+      tags: ["operations"],
+      auth: "public",
+      responses: { 200: { description: "The Prometheus text format", contentType: "text/plain" } },
+      handle: async ({ res }) => {
+        res.type(context.metrics.contentType).send(await context.metrics.metrics());
+        return undefined;
+      },
+    }),
+    endpoint({
+      method: "get",
+      path: "/openapi.json",
+      summary: "This API's OpenAPI 3.1 document",
+      tags: ["operations"],
+      auth: "public",
+      responses: { 200: { description: "The OpenAPI document", contentType: "application/json" } },
+      handle: async () => ({ body: documentation.document() }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/docs",
+      summary: "This API's documentation as a readable page (every endpoint, its parameters, body and responses)",
+      tags: ["operations"],
+      auth: "public",
+      responses: { 200: { description: "An HTML page", contentType: "text/html" } },
+      handle: async ({ res }) => {
+        res.type("text/html").send(documentation.page());
+        return undefined;
       },
     }),
   ] as Endpoint<never, never, never>[];

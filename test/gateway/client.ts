@@ -51,3 +51,25 @@ export async function signIn(baseUrl: string, wallet: LocalAccount): Promise<str
   if (session.status !== 200) throw new Error(`sign-in failed: ${JSON.stringify(session.body)}`);
   return session.body.token;
 }
+
+/** The error shape every refusal has: `{"error": {"code", "message", "details"}}`. */
+export interface ErrorResponseBody {
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
+
+/** Asks for a Sign-In with Ethereum challenge for `address`; returns the message to sign. */
+export async function challengeFor(baseUrl: string, address: string): Promise<string> {
+  const challenge = await call<{ message: string }>(baseUrl, "POST", "/auth/challenge", { json: { address } });
+  if (challenge.status !== 200) throw new Error(`challenge failed: ${JSON.stringify(challenge.body)}`);
+  return challenge.body.message;
+}
+
+/** Posts a signed message to `/auth/sign-in` and returns the raw response (success or refusal). */
+export function postSignIn(baseUrl: string, message: string, signature: string) {
+  return call<{ token: string; address: string; expiresAt: number } & Partial<ErrorResponseBody>>(
+    baseUrl,
+    "POST",
+    "/auth/sign-in",
+    { json: { message, signature } },
+  );
+}

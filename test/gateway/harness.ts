@@ -150,3 +150,16 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   };
   return system;
 }
+
+/** A clock the test moves by hand (pass it to `startSystem({ clock })`); starts at the wall clock. */
+export class ManualClock implements Clock {
+  constructor(private time = Date.now()) {}
+
+  now(): number {
+    return this.time;
+  }
+
+  advance(ms: number): void {
+    this.time += ms;
+  }
+}

@@ -12,8 +12,12 @@ import { endSession, findSessionByToken } from "./sessions.js";
 export function authenticator(context: Context): Authenticate {
   return async (req: Request) => {
     const header = req.headers.authorization;
-    const token = header?.startsWith("Bearer ") ? header.slice("Bearer ".length).trim() : undefined;
-    if (token === undefined || token === "") throw unauthenticated();
+    if (header === undefined || header.trim() === "") throw unauthenticated();
+    // RFC 6750: `Bearer <token>`, the scheme case-insensitive. Tokens are 32 random bytes, base64url.
+    const token = /^bearer +([A-Za-z0-9_-]{1,256}) *$/i.exec(header)?.[1];
+    if (token === undefined) {
+      throw unauthenticated("Send the session token as `Authorization: Bearer <token>`.", "SESSION_INVALID");
+    }
     const session = await findSessionByToken(context.db, token);
     if (session === undefined || session.ended_at !== null) {
       throw unauthenticated("This session does not exist or was signed out: sign in again.", "SESSION_INVALID");
@@ -42,7 +46,7 @@ export function identityEndpoints(
   context: Context,
   members: MemberDirectory,
   settings: SignInSettings,
-  signInLimiter: RequestHandler,
+  limiters: { challenge: RequestHandler; signIn: RequestHandler },
 ): Endpoint<never, never, never>[] {
   const deps = { db: context.db, chain: context.chain, clock: context.clock, settings };
   return [
@@ -53,7 +57,7 @@ export function identityEndpoints(
       description: "The message names this gateway, the chain, a single-use nonce and a ten-minute expiry.",
       tags: ["identity"],
       auth: "public",
-      before: [signInLimiter],
+      before: [limiters.challenge],
       body: z.object({ address: schemas.address }),
       responses: {
         200: {
@@ -71,7 +75,7 @@ export function identityEndpoints(
       summary: "Sign in with the signed challenge (plain keys and ERC-1271 contract wallets)",
       tags: ["identity"],
       auth: "public",
-      before: [signInLimiter],
+      before: [limiters.signIn],
       body: z.object({ message: z.string().min(1).max(4096), signature: schemas.signature }),
       responses: {
         200: {
@@ -81,6 +85,7 @@ export function identityEndpoints(
         400: { description: "Not a Sign-In with Ethereum message" },
         401: { description: "Unknown, used or expired challenge, or a bad signature" },
         429: { description: "Too many attempts" },
+        503: { description: "The chain node does not answer (needed for a contract wallet's signature)" },
       },
       handle: async ({ body }) => {
         const { token, address, expiresAt } = await signIn(deps, body.message, body.signature as `0x${string}`);
@@ -103,7 +108,11 @@ export function identityEndpoints(
       path: "/auth/me",
       summary: "Who the caller is: the wallet and what the chain says about it",
       tags: ["identity"],
-      responses: { 200: { description: "The caller", body: membershipBody }, 401: { description: "No valid session" } },
+      responses: {
+        200: { description: "The caller", body: membershipBody },
+        401: { description: "No valid session" },
+        503: { description: "The chain node does not answer" },
+      },
       handle: async ({ caller }) => ({ body: await members.lookup(caller.address) }),
     }),
   ] as Endpoint<never, never, never>[];

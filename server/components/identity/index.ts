@@ -14,7 +14,11 @@ export function identityComponent(
     context,
     members,
     { origin, sessionTtlMs: context.config.sessionTtlSeconds * 1000 },
-    perMinute(context.config.rateLimits.signInPerMinute, "sign-in attempts"),
+    // One limiter each, so that a whole sign-in (a challenge, then the signed message) counts once in each.
+    {
+      challenge: perMinute(context.config.rateLimits.signInPerMinute, "sign-in challenges"),
+      signIn: perMinute(context.config.rateLimits.signInPerMinute, "sign-in attempts"),
+    },
   );
   return {
     authenticate: authenticator(context),

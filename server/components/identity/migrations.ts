@@ -22,4 +22,10 @@ export const identityMigrations: Migration[] = [
       CREATE INDEX sessions_by_address ON sessions (address);
     `,
   },
+  {
+    id: "identity-002-challenge-expiry-index",
+    sql: `
+      CREATE INDEX sign_in_challenges_by_expiry ON sign_in_challenges (expires_at);
+    `,
+  },
 ];

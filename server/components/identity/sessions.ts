@@ -37,6 +37,11 @@ export function findChallenge(db: Db, nonce: string): Promise<Challenge | undefi
   return db.get<Challenge & Record<string, never>>("SELECT * FROM sign_in_challenges WHERE nonce = ?", [nonce]);
 }
 
+/** Deletes the challenges that expired before `before` (used or not). */
+export async function forgetOldChallenges(db: Db, before: number): Promise<void> {
+  await db.run("DELETE FROM sign_in_challenges WHERE expires_at < ?", [before]);
+}
+
 /** Marks a challenge used, once: false when it already was (a replay). */
 export async function consumeChallenge(db: Db, nonce: string, now: number): Promise<boolean> {
   const { changes } = await db.run("UPDATE sign_in_challenges SET used_at = ? WHERE nonce = ? AND used_at IS NULL", [

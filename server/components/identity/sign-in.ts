@@ -10,10 +10,15 @@ import { createSiweMessage, generateSiweNonce, parseSiweMessage, verifySiweMessa
 import type { ChainClients } from "../../chain/client.js";
 import type { Clock } from "../../context.js";
 import type { Db } from "../../db/database.js";
-import { AppError, badRequest } from "../../http/errors.js";
-import { consumeChallenge, createSession, findChallenge, saveChallenge } from "./sessions.js";
+import { AppError, badRequest, isChainUnavailable } from "../../http/errors.js";
+import { consumeChallenge, createSession, findChallenge, forgetOldChallenges, saveChallenge } from "./sessions.js";
 
 const CHALLENGE_TTL_MS = 10 * 60 * 1000;
+/**
+ * Challenges are kept this long after they expire (so a late attempt is told SIWE_EXPIRED or
+ * SIWE_NONCE_USED), then deleted: the unauthenticated challenge endpoint cannot grow the table forever.
+ */
+const CHALLENGE_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export interface SignInSettings {
   /** The origin clients use, e.g. "http://127.0.0.1:8080": its host is the message's domain. */
@@ -41,6 +46,7 @@ export async function issueChallenge(
     issuedAt: new Date(now),
     expirationTime: new Date(now + CHALLENGE_TTL_MS),
   });
+  await forgetOldChallenges(deps.db, now - CHALLENGE_RETENTION_MS);
   await saveChallenge(deps.db, { nonce, address: getAddress(address), message, expires_at: now + CHALLENGE_TTL_MS });
   return { message, nonce, expiresAt: now + CHALLENGE_TTL_MS };
 }
@@ -65,8 +71,15 @@ export async function signIn(
   const now = deps.clock.now();
   if (challenge.used_at !== null) throw refused("SIWE_NONCE_USED", "This sign-in message was already used.");
   if (now >= challenge.expires_at) throw refused("SIWE_EXPIRED", "This sign-in message has expired.");
+  // A plain key's signature is recovered locally; a contract wallet's is asked of the chain (ERC-1271,
+  // through viem's ERC-6492 validator, with the EIP-191 hash of the message). An unreachable node is
+  // not a bad signature: it propagates and is answered 503 CHAIN_UNAVAILABLE. Any other failure to
+  // verify (an odd signature a validator chokes on) is a bad signature.
   const valid = await verifySiweMessage(deps.chain.public, { message, signature, time: new Date(now) }).catch(
-    () => false,
+    (error: unknown) => {
+      if (isChainUnavailable(error)) throw error;
+      return false;
+    },
   );
   if (!valid) throw refused("SIWE_BAD_SIGNATURE", "The signature does not match the message's address.");
   if (!(await consumeChallenge(deps.db, nonce, now))) {

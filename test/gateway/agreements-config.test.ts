@@ -1,0 +1,54 @@
+/** The agreements' configuration knobs: defaults, and a clear refusal of bad values at start-up. */
+import { expect } from "chai";
+
+import { ConfigError, loadConfig } from "../../server/config.js";
+
+const required = {
+  HEJIE_REGISTRY_ADDRESS: `0x${"11".repeat(20)}`,
+  HEJIE_EVIDENCE_ADDRESS: `0x${"22".repeat(20)}`,
+  HEJIE_ACCESS_MANAGER_ADDRESS: `0x${"33".repeat(20)}`,
+  HEJIE_RELAYER_KEY: `0x${"44".repeat(32)}`,
+};
+
+describe("gateway configuration: agreements and the registration outbox", () => {
+  it("defaults: a seven-day signing deadline, the worker on, bounded retries with backoff", () => {
+    expect(loadConfig(required).agreements).to.deep.equal({
+      deadlineSeconds: 7 * 86_400,
+      outbox: { worker: true, pollMs: 1_000, maxAttempts: 20, backoffMs: 1_000, maxBackoffMs: 300_000 },
+    });
+  });
+
+  it("reads every knob", () => {
+    const config = loadConfig({
+      ...required,
+      HEJIE_AGREEMENT_DEADLINE_SECONDS: "86400",
+      HEJIE_OUTBOX_WORKER: "off",
+      HEJIE_OUTBOX_POLL_MS: "250",
+      HEJIE_OUTBOX_MAX_ATTEMPTS: "5",
+      HEJIE_OUTBOX_BACKOFF_MS: "500",
+      HEJIE_OUTBOX_MAX_BACKOFF_MS: "60000",
+    });
+    expect(config.agreements).to.deep.equal({
+      deadlineSeconds: 86_400,
+      outbox: { worker: false, pollMs: 250, maxAttempts: 5, backoffMs: 500, maxBackoffMs: 60_000 },
+    });
+  });
+
+  it("refuses bad values, naming the variable", () => {
+    const bad: [Record<string, string>, RegExp][] = [
+      [{ HEJIE_AGREEMENT_DEADLINE_SECONDS: "60" }, /HEJIE_AGREEMENT_DEADLINE_SECONDS/],
+      [{ HEJIE_AGREEMENT_DEADLINE_SECONDS: "seven days" }, /HEJIE_AGREEMENT_DEADLINE_SECONDS/],
+      [{ HEJIE_OUTBOX_WORKER: "maybe" }, /HEJIE_OUTBOX_WORKER/],
+      [{ HEJIE_OUTBOX_POLL_MS: "0" }, /HEJIE_OUTBOX_POLL_MS/],
+      [{ HEJIE_OUTBOX_MAX_ATTEMPTS: "0" }, /HEJIE_OUTBOX_MAX_ATTEMPTS/],
+      [{ HEJIE_OUTBOX_BACKOFF_MS: "-5" }, /HEJIE_OUTBOX_BACKOFF_MS/],
+      [{ HEJIE_OUTBOX_BACKOFF_MS: "10000", HEJIE_OUTBOX_MAX_BACKOFF_MS: "1000" }, /HEJIE_OUTBOX_BACKOFF_MS/],
+    ];
+    for (const [env, message] of bad) {
+      expect(() => loadConfig({ ...required, ...env }), JSON.stringify(env))
+        .to.throw(ConfigError)
+        .with.property("message")
+        .that.matches(message);
+    }
+  });
+});
