@@ -3,7 +3,6 @@
  * by the Ignition module with admitted parties, and the gateway on a temporary data directory,
  * listening on port 0. Everything is torn down by `stop()`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,10 +12,13 @@ import { network } from "hardhat";
 import { type Hex, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { type Anvil, startAnvil } from "../../deploy/local/anvil.js";
 import { type Gateway, type RunningGateway, startGateway } from "../../server/app.js";
 import { type Config, loadConfig } from "../../server/config.js";
 import type { Clock } from "../../server/context.js";
 import { type Hejie, deployHejie } from "../helpers/hejie.js";
+
+export { startAnvil };
 
 /** The well-known keys of anvil's (and Hardhat's) default accounts, in account order. */
 export const DEFAULT_KEYS: readonly Hex[] = [
@@ -46,42 +48,6 @@ export const wallets = {
   /** Pays for the gateway's transactions. */
   relayer: privateKeyToAccount(DEFAULT_KEYS[9]!),
 } satisfies Record<string, LocalAccount>;
-
-export interface Anvil {
-  url: string;
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Starts anvil on a free port of 127.0.0.1 (extra arguments, e.g. `--state FILE`, appended). */
-export async function startAnvil(extraArgs: readonly string[] = []): Promise<Anvil> {
-  const child = spawn(
-    join(process.cwd(), "node_modules", ".bin", "anvil"),
-    ["--host", "127.0.0.1", "--port", "0", "--chain-id", "31337", ...extraArgs],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Listening on (127\.0\.0\.1:\d+)/.exec(output);
-      if (match !== null) resolve(`http://${match[1]}`);
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`anvil exited (${code}) before listening:\n${output}`)));
-  });
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGINT");
-      }),
-  };
-}
 
 export interface System {
   anvil: Anvil;
