@@ -120,12 +120,13 @@ function printSummary(
   log(`  data        ${dataDir}`);
   log();
   log("Demo parties (local keys of anvil's default mnemonic — never use them elsewhere):");
+  const width = Math.max(...[...Object.values(members), ...Object.values(borrowers)].map((p) => p.name.length));
   for (const member of Object.values(members)) {
-    log(
-      `  ${member.name.padEnd(34)} ${address(member.key)}${"oracle" in member ? `  oracle ${address(member.oracle)}` : ""}`,
-    );
+    const oracle = "oracle" in member ? `  oracle ${address(member.oracle)}` : "";
+    log(`  ${member.name.padEnd(width)}  ${address(member.key)}${oracle}`);
   }
-  for (const borrower of Object.values(borrowers)) log(`  ${borrower.name.padEnd(34)} ${address(borrower.key)}`);
+  for (const borrower of Object.values(borrowers)) log(`  ${borrower.name.padEnd(width)}  ${address(borrower.key)}`);
+  log(`  ${"Gateway relayer (pays its transactions)".padEnd(width)}  ${address(RELAYER_INDEX)}`);
   log();
   log("Play the seed cases: `npm run demo` (in another terminal). Stop: Ctrl-C.");
 }

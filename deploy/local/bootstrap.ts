@@ -10,7 +10,7 @@ import type { NetworkConnection } from "hardhat/types/network";
 
 import { Roles } from "../../protocol/roles.js";
 import HejieModule from "../modules/Hejie.js";
-import { borrowers, demoCommitment, members, registrarIndex } from "./parties.js";
+import { RELAYER_INDEX, borrowers, demoCommitment, members, registrarIndex } from "./parties.js";
 
 export interface Deployment {
   chainId: number;
@@ -77,6 +77,14 @@ export async function bootstrap(
   for (const [label, borrower] of Object.entries(borrowers)) {
     await (await registry.bindBorrower(signer(borrower.key), demoCommitment(label))).wait();
   }
+  // The gateway's relayer anchors the audit log's head: it needs ANCHORER, whose admin is the
+  // registry. The deployer (the AccessManager's admin) takes the role's administration for a moment.
+  const accessManager = (
+    await ethers.getContractAt("AccessManager", await deployed.accessManager.getAddress())
+  ).connect(signer(0));
+  await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.ADMIN)).wait();
+  await (await accessManager.grantRole(Roles.ANCHORER, signer(RELAYER_INDEX), 0)).wait();
+  await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.MEMBER_REGISTRY)).wait();
 
   const { chainId } = await ethers.provider.getNetwork();
   const deployment: Deployment = {
