@@ -33,7 +33,7 @@ import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 
 import { call, signIn } from "../protocol/gateway-client.js";
-import { DEFAULT_KEYS, startAnvil, wallets } from "../test/gateway/harness.js";
+import { gatewayEnv, startAnvil, wallets } from "../test/gateway/harness.js";
 import { deployHejie } from "../test/helpers/hejie.js";
 import { freePort } from "../test/helpers/ports.js";
 
@@ -158,15 +158,8 @@ async function main(): Promise<void> {
       "server/main.ts",
       [],
       {
-        HEJIE_DATA_DIR: dataDir,
+        ...(await gatewayEnv(anvil, hejie, dataDir)),
         HEJIE_PORT: String(gatewayPort),
-        HEJIE_RPC_URL: anvil.url,
-        HEJIE_CHAIN_ID: "31337",
-        HEJIE_REGISTRY_ADDRESS: await hejie.settlements.getAddress(),
-        HEJIE_EVIDENCE_ADDRESS: await hejie.evidence.getAddress(),
-        HEJIE_ACCESS_MANAGER_ADDRESS: await hejie.accessManager.getAddress(),
-        HEJIE_RELAYER_KEY: DEFAULT_KEYS[9]!,
-        HEJIE_CONFIRMATIONS: "0",
         // The benchmark sends far more than a person would: lift the per-minute upload limit.
         HEJIE_UPLOAD_RATE_LIMIT: "100000000",
         HEJIE_MAX_UPLOAD_BYTES: String(4 * MiB),

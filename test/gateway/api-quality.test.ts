@@ -382,6 +382,7 @@ describe("gateway: API quality", function () {
     expect(open).to.have.members([
       "GET /live",
       "GET /health",
+      "GET /chain",
       "GET /metrics",
       "GET /openapi.json",
       "GET /docs",

@@ -70,6 +70,20 @@ export interface SystemOptions {
   env?: Record<string, string>;
 }
 
+/** The gateway's environment for a deployment on `anvil`: chain, contracts, relayer, data directory. */
+export async function gatewayEnv(anvil: Anvil, hejie: Hejie, dataDir: string): Promise<Record<string, string>> {
+  return {
+    HEJIE_DATA_DIR: dataDir,
+    HEJIE_RPC_URL: anvil.url,
+    HEJIE_CHAIN_ID: "31337",
+    HEJIE_REGISTRY_ADDRESS: await hejie.settlements.getAddress(),
+    HEJIE_EVIDENCE_ADDRESS: await hejie.evidence.getAddress(),
+    HEJIE_ACCESS_MANAGER_ADDRESS: await hejie.accessManager.getAddress(),
+    HEJIE_RELAYER_KEY: DEFAULT_KEYS[9]!,
+    HEJIE_CONFIRMATIONS: "0",
+  };
+}
+
 /** Starts anvil, deploys and admits parties, and starts the gateway. */
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const anvil = await startAnvil();
@@ -79,17 +93,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   rmSync(join(process.cwd(), "deploy", "deployments", deploymentId), { recursive: true, force: true });
   const dataDir = mkdtempSync(join(tmpdir(), "hejie-gateway-"));
   const config = loadConfig({
-    HEJIE_DATA_DIR: dataDir,
+    ...(await gatewayEnv(anvil, hejie, dataDir)),
     HEJIE_PORT: "0",
     HEJIE_PUBLIC_URL: "http://127.0.0.1:8080",
-    HEJIE_RPC_URL: anvil.url,
-    HEJIE_CHAIN_ID: "31337",
-    HEJIE_REGISTRY_ADDRESS: await hejie.settlements.getAddress(),
-    HEJIE_EVIDENCE_ADDRESS: await hejie.evidence.getAddress(),
-    HEJIE_ACCESS_MANAGER_ADDRESS: await hejie.accessManager.getAddress(),
-    HEJIE_RELAYER_KEY: DEFAULT_KEYS[9]!,
     HEJIE_LOG_LEVEL: "silent",
-    HEJIE_CONFIRMATIONS: "0",
     ...options.env,
   });
   let running = await startGateway(config, { clock: options.clock });
