@@ -11,6 +11,8 @@ const require = createRequire(import.meta.url);
 const solcVersion: string = require("solc/package.json").version;
 
 export const EVM_VERSION = "cancun";
+/** The Besu consortium's chain id (deploy/besu/network.json; a test keeps them equal). */
+export const CONSORTIUM_CHAIN_ID = 2_026_120;
 
 // One compiler setting for every build profile. `hardhat ignition deploy` builds with the
 // `production` profile, which Hardhat would otherwise derive from the default one *without* its
@@ -68,6 +70,7 @@ export default defineConfig({
     consortium: {
       type: "http",
       chainType: "l1",
+      chainId: CONSORTIUM_CHAIN_ID,
       url: configVariable("HEJIE_CONSORTIUM_RPC_URL"),
       accounts: [configVariable("HEJIE_CONSORTIUM_DEPLOYER_KEY")],
     },

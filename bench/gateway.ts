@@ -26,16 +26,16 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createCipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { network } from "hardhat";
 
-import { call, signIn } from "../test/gateway/client.js";
-import { DEFAULT_KEYS, startAnvil, wallets } from "../test/gateway/harness.js";
+import { call, signIn } from "../protocol/gateway-client.js";
+import { gatewayEnv, startAnvil, wallets } from "../test/gateway/harness.js";
 import { deployHejie } from "../test/helpers/hejie.js";
+import { freePort } from "../test/helpers/ports.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUTPUT = join(ROOT, "bench", "gateway.json");
@@ -57,18 +57,6 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 };
 const round = (value: number, digits: number) => Number(value.toFixed(digits));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 interface Child {
   url: string;
@@ -165,20 +153,13 @@ async function main(): Promise<void> {
     const hejie = await deployHejie(connection as never, { deploymentId });
     rmSync(join(ROOT, "deploy", "deployments", deploymentId), { recursive: true, force: true });
 
-    const gatewayPort = await freePort();
+    const gatewayPort = (await freePort()).port;
     const gateway = await startProcess(
       "server/main.ts",
       [],
       {
-        HEJIE_DATA_DIR: dataDir,
+        ...(await gatewayEnv(anvil, hejie, dataDir)),
         HEJIE_PORT: String(gatewayPort),
-        HEJIE_RPC_URL: anvil.url,
-        HEJIE_CHAIN_ID: "31337",
-        HEJIE_REGISTRY_ADDRESS: await hejie.settlements.getAddress(),
-        HEJIE_EVIDENCE_ADDRESS: await hejie.evidence.getAddress(),
-        HEJIE_ACCESS_MANAGER_ADDRESS: await hejie.accessManager.getAddress(),
-        HEJIE_RELAYER_KEY: DEFAULT_KEYS[9]!,
-        HEJIE_CONFIRMATIONS: "0",
         // The benchmark sends far more than a person would: lift the per-minute upload limit.
         HEJIE_UPLOAD_RATE_LIMIT: "100000000",
         HEJIE_MAX_UPLOAD_BYTES: String(4 * MiB),
@@ -220,7 +201,7 @@ async function main(): Promise<void> {
     const readPath = `/cases/${caseId}/documents/${described.body.id}`;
     const readBody = await call(gateway.url, "GET", readPath, { token });
     if (readBody.status !== 200) throw new Error(`read answered ${readBody.status}`);
-    const barePort = await freePort();
+    const barePort = (await freePort()).port;
     const bare = await startProcess(
       "bench/bare-express.ts",
       [String(barePort), JSON.stringify(readBody.body), join(dataDir, "sink")],

@@ -10,7 +10,7 @@ import type { Logger } from "pino";
 import { Counter, Histogram, type Registry } from "prom-client";
 
 import type { Context } from "../context.js";
-import { type Endpoint, endpoint } from "./api.js";
+import { type Endpoint, endpoint, schemas } from "./api.js";
 import { z } from "zod";
 
 const requestIdPattern = /^[A-Za-z0-9._-]{1,128}$/;
@@ -127,6 +127,29 @@ export function operationsEndpoints(context: Context, documentation: Documentati
         const ok = checks.database === "ok" && checks.chain === "ok";
         return { status: ok ? 200 : 503, body: { status: ok ? "ok" : "unavailable", checks } };
       },
+    }),
+    endpoint({
+      method: "get",
+      path: "/chain",
+      summary: "The chain the gateway works on and its contracts: what a wallet, a script or a court checks against",
+      tags: ["operations"],
+      auth: "public",
+      responses: {
+        200: {
+          description: "Chain id and contract addresses (from the gateway's configuration)",
+          body: z.object({
+            chainId: z.number(),
+            contracts: z.object({
+              registry: schemas.address.describe("HejieRegistry (members and settlements)"),
+              evidence: schemas.address.describe("EvidenceRegistry"),
+              accessManager: schemas.address.describe("AccessManager"),
+            }),
+          }),
+        },
+      },
+      handle: async () => ({
+        body: { chainId: context.config.chain.chainId, contracts: context.config.contracts },
+      }),
     }),
     endpoint({
       method: "get",

@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import type { Hex, LocalAccount } from "viem";
 
 import { endOfDayCst } from "../../protocol/schedule.js";
-import { call } from "./client.js";
+import { call } from "../../protocol/gateway-client.js";
 import type { System } from "./harness.js";
 
 export const DAY = 86_400;

@@ -29,7 +29,7 @@ import {
   uploadDocument,
   waitForDraft,
 } from "./agreements-fixture.js";
-import { call, signIn } from "./client.js";
+import { call, signIn } from "../../protocol/gateway-client.js";
 import { type System, startSystem, wallets } from "./harness.js";
 
 describe("gateway: the registration outbox (crashes, lost broadcasts, outages)", function () {

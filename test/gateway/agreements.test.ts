@@ -34,7 +34,7 @@ import {
   uploadDocument,
   waitForDraft,
 } from "./agreements-fixture.js";
-import { call, signIn } from "./client.js";
+import { call, signIn } from "../../protocol/gateway-client.js";
 import { type System, startSystem, wallets } from "./harness.js";
 
 /** The served message back as the shared `Settlement` (uints as bigints). */
@@ -681,11 +681,18 @@ describe("gateway: agreements", function () {
       const document = await uploadDocument(system, tokens.lawyer, inCase);
       const draft = await createDraft(system, tokens.lawyer, inCase, draftBody(platform, document.id));
       const served = await typedDataOf(system, tokens.lawyer, inCase, draft.id);
-      // The other platform is a party of the case but no signer of this draft: it must say whose signature it brings.
+      // The other platform is a party of the case but not this draft's creditor: it cannot see the draft,
+      // nor hand a signature in for it.
       const unnamed = await postSignature(system, tokens.platform, inCase, draft.id, {
         signature: await signServed(wallets.platform, served),
       });
-      expect([unnamed.status, unnamed.body.error.code]).to.deep.equal([400, "ROLE_REQUIRED"]);
+      expect([unnamed.status, unnamed.body.error.code]).to.deep.equal([404, "NOT_FOUND"]);
+      for (const path of [`/cases/${inCase}/drafts/${draft.id}`, `/cases/${inCase}/drafts/${draft.id}/typed-data`]) {
+        const read = await call<ErrorReply>(system.url, "GET", path, { token: tokens.platform });
+        expect([read.status, read.body.error.code], path).to.deep.equal([404, "NOT_FOUND"]);
+      }
+      const listed = await call<DraftReply[]>(system.url, "GET", `/cases/${inCase}/drafts`, { token: tokens.platform });
+      expect([listed.status, listed.body.length]).to.deep.equal([200, 0]);
       // The owners sign the EIP-712 digest; the lawyer hands the wallet's signature in.
       const one = ownerSignatures(served.settlementId, multisig.owners.slice(0, 1)) as Hex;
       const under = await postSignature(system, tokens.lawyer, inCase, draft.id, { role: "platform", signature: one });
@@ -708,6 +715,14 @@ describe("gateway: agreements", function () {
       await waitForDraft(system, tokens.lawyer, inCase, draft.id, (d) => d.status === "registered");
       const [ledger] = await system.hejie.settlements.getSettlement(draft.settlementId);
       expect([ledger.status, ledger.platformId]).to.deep.equal([BigInt(Status.Active), platformId]);
+      // The borrower and the lawyer see the agreement; the other creditor of the case does not.
+      const seen = async (token: string) =>
+        (await call<{ settlementId: Hex }[]>(system.url, "GET", `/cases/${inCase}/agreements`, { token })).body.map(
+          (a) => a.settlementId,
+        );
+      expect(await seen(tokens.borrower)).to.deep.equal([draft.settlementId]);
+      expect(await seen(tokens.lawyer)).to.deep.equal([draft.settlementId]);
+      expect(await seen(tokens.platform)).to.deep.equal([]);
 
       // An amendment keeps the creditor: the other platform of the case cannot take it over.
       const takeover = await call<ErrorReply>(system.url, "POST", `/cases/${inCase}/drafts`, {

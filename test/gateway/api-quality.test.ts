@@ -6,12 +6,11 @@
  * the end, and the rate limiter's budget is spent last.
  */
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
 
 import { expect } from "chai";
 
 import { expectError } from "./assertions.js";
-import { type ApiResponse, call, challengeFor, signIn } from "./client.js";
+import { type ApiResponse, call, challengeFor, signIn } from "../../protocol/gateway-client.js";
 import { ManualClock, type System, startSystem, wallets } from "./harness.js";
 
 interface Operation {
@@ -64,11 +63,7 @@ describe("gateway: API quality", function () {
     openapi = (await call<OpenApi>(system.url, "GET", "/openapi.json")).body;
   });
   after(async () => {
-    // Not `system.stop()`: the chain was stopped below, and the harness's Anvil.stop() waits forever
-    // for a process that has already exited on a signal.
-    await system?.running.close();
-    if (system?.anvil.process.exitCode === null && system.anvil.process.signalCode === null) await system.anvil.stop();
-    if (system !== undefined) rmSync(system.dataDir, { recursive: true, force: true });
+    await system?.stop(); // the chain was stopped below: stopping it again is a no-op
   });
 
   it("answers malformed JSON with 400 MALFORMED_JSON", async () => {
@@ -301,6 +296,21 @@ describe("gateway: API quality", function () {
     ]);
   });
 
+  it("/chain names the chain id and the deployed contracts, without a session", async () => {
+    const chain = await call(system.url, "GET", "/chain");
+    expect([chain.status, chain.body]).to.deep.equal([
+      200,
+      {
+        chainId: 31337,
+        contracts: {
+          registry: await system.hejie.settlements.getAddress(),
+          evidence: await system.hejie.evidence.getAddress(),
+          accessManager: await system.hejie.accessManager.getAddress(),
+        },
+      },
+    ]);
+  });
+
   it("serves a valid OpenAPI 3.1 document: schemas for every parameter and body, responses, security", async () => {
     expect(openapi.openapi).to.equal("3.1.0");
     expect(openapi.info.title).to.be.a("string").and.not.equal("");
@@ -372,6 +382,7 @@ describe("gateway: API quality", function () {
     expect(open).to.have.members([
       "GET /live",
       "GET /health",
+      "GET /chain",
       "GET /metrics",
       "GET /openapi.json",
       "GET /docs",

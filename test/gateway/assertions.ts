@@ -1,7 +1,7 @@
 /** Assertions shared by the gateway tests. */
 import { expect } from "chai";
 
-import type { ApiResponse, ErrorResponseBody } from "./client.js";
+import type { ApiResponse, ErrorResponseBody } from "../../protocol/gateway-client.js";
 
 /** What no error body may contain: stack frames, source paths, engine or library internals. */
 const INTERNALS = [

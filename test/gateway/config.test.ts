@@ -6,14 +6,14 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { type Server, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
 
 import { ConfigError, loadConfig } from "../../server/config.js";
-import { call } from "./client.js";
+import { call } from "../../protocol/gateway-client.js";
+import { freePort } from "../helpers/ports.js";
 import { DEFAULT_KEYS } from "./harness.js";
 
 const A = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
@@ -152,16 +152,6 @@ function gatewayCommand(): string[] {
     .gateway;
   expect(script, "npm run gateway runs server/main.ts on the project's Node").to.match(/^node .*server\/main\.ts$/);
   return script!.split(" ");
-}
-
-/** A port nothing listens on (bound, then released) or, with `keep`, a port held by a server. */
-async function freePort(keep = false): Promise<{ port: number; server: Server }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  const port = typeof address === "object" && address !== null ? address.port : 0;
-  if (!keep) await new Promise<void>((resolve) => server.close(() => resolve()));
-  return { port, server };
 }
 
 describe("gateway process (npm run gateway)", function () {

@@ -13,7 +13,7 @@ import { EvidenceKind } from "../../protocol/enums.js";
 import { Roles } from "../../protocol/roles.js";
 import { disclosureDomain, disclosureGrantTypes } from "../../protocol/typed-data.js";
 import { GENESIS_HASH, entryHash } from "../../server/components/documents/audit.js";
-import { call, signIn } from "./client.js";
+import { call, signIn } from "../../protocol/gateway-client.js";
 import { type System, startSystem, wallets } from "./harness.js";
 
 type ErrorReply = { error: { code: string; message: string; details?: Record<string, unknown> } };

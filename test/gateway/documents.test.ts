@@ -14,7 +14,7 @@ import { expect } from "chai";
 import { loadConfig } from "../../server/config.js";
 import { startGateway } from "../../server/app.js";
 import { TAG_LENGTH, HEADER_LENGTH } from "../../server/components/documents/stream-aead.js";
-import { call, signIn } from "./client.js";
+import { call, signIn } from "../../protocol/gateway-client.js";
 import { type System, startSystem, wallets } from "./harness.js";
 
 const MiB = 1024 * 1024;

@@ -3,7 +3,6 @@
  * by the Ignition module with admitted parties, and the gateway on a temporary data directory,
  * listening on port 0. Everything is torn down by `stop()`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,10 +12,13 @@ import { network } from "hardhat";
 import { type Hex, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { type Anvil, startAnvil } from "../../deploy/local/anvil.js";
 import { type Gateway, type RunningGateway, startGateway } from "../../server/app.js";
 import { type Config, loadConfig } from "../../server/config.js";
 import type { Clock } from "../../server/context.js";
 import { type Hejie, deployHejie } from "../helpers/hejie.js";
+
+export { startAnvil };
 
 /** The well-known keys of anvil's (and Hardhat's) default accounts, in account order. */
 export const DEFAULT_KEYS: readonly Hex[] = [
@@ -47,42 +49,6 @@ export const wallets = {
   relayer: privateKeyToAccount(DEFAULT_KEYS[9]!),
 } satisfies Record<string, LocalAccount>;
 
-export interface Anvil {
-  url: string;
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Starts anvil on a free port of 127.0.0.1 (extra arguments, e.g. `--state FILE`, appended). */
-export async function startAnvil(extraArgs: readonly string[] = []): Promise<Anvil> {
-  const child = spawn(
-    join(process.cwd(), "node_modules", ".bin", "anvil"),
-    ["--host", "127.0.0.1", "--port", "0", "--chain-id", "31337", ...extraArgs],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /Listening on (127\.0\.0\.1:\d+)/.exec(output);
-      if (match !== null) resolve(`http://${match[1]}`);
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`anvil exited (${code}) before listening:\n${output}`)));
-  });
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGINT");
-      }),
-  };
-}
-
 export interface System {
   anvil: Anvil;
   /** The contracts and the admitted parties (ethers, through Hardhat's connection to anvil). */
@@ -104,6 +70,20 @@ export interface SystemOptions {
   env?: Record<string, string>;
 }
 
+/** The gateway's environment for a deployment on `anvil`: chain, contracts, relayer, data directory. */
+export async function gatewayEnv(anvil: Anvil, hejie: Hejie, dataDir: string): Promise<Record<string, string>> {
+  return {
+    HEJIE_DATA_DIR: dataDir,
+    HEJIE_RPC_URL: anvil.url,
+    HEJIE_CHAIN_ID: "31337",
+    HEJIE_REGISTRY_ADDRESS: await hejie.settlements.getAddress(),
+    HEJIE_EVIDENCE_ADDRESS: await hejie.evidence.getAddress(),
+    HEJIE_ACCESS_MANAGER_ADDRESS: await hejie.accessManager.getAddress(),
+    HEJIE_RELAYER_KEY: DEFAULT_KEYS[9]!,
+    HEJIE_CONFIRMATIONS: "0",
+  };
+}
+
 /** Starts anvil, deploys and admits parties, and starts the gateway. */
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
   const anvil = await startAnvil();
@@ -113,17 +93,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
   rmSync(join(process.cwd(), "deploy", "deployments", deploymentId), { recursive: true, force: true });
   const dataDir = mkdtempSync(join(tmpdir(), "hejie-gateway-"));
   const config = loadConfig({
-    HEJIE_DATA_DIR: dataDir,
+    ...(await gatewayEnv(anvil, hejie, dataDir)),
     HEJIE_PORT: "0",
     HEJIE_PUBLIC_URL: "http://127.0.0.1:8080",
-    HEJIE_RPC_URL: anvil.url,
-    HEJIE_CHAIN_ID: "31337",
-    HEJIE_REGISTRY_ADDRESS: await hejie.settlements.getAddress(),
-    HEJIE_EVIDENCE_ADDRESS: await hejie.evidence.getAddress(),
-    HEJIE_ACCESS_MANAGER_ADDRESS: await hejie.accessManager.getAddress(),
-    HEJIE_RELAYER_KEY: DEFAULT_KEYS[9]!,
     HEJIE_LOG_LEVEL: "silent",
-    HEJIE_CONFIRMATIONS: "0",
     ...options.env,
   });
   let running = await startGateway(config, { clock: options.clock });

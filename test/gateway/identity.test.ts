@@ -13,7 +13,7 @@ import { AccountKind, Licence } from "../../protocol/enums.js";
 import { Roles } from "../../protocol/roles.js";
 import { commitment, deployMultisig, ownerSignatures, type Multisig } from "../helpers/hejie.js";
 import { expectError } from "./assertions.js";
-import { call, challengeFor, postSignIn, signIn } from "./client.js";
+import { call, challengeFor, postSignIn, signIn } from "../../protocol/gateway-client.js";
 import { ManualClock, type System, startSystem, wallets } from "./harness.js";
 
 const SECOND = 1000;

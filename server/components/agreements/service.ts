@@ -177,6 +177,34 @@ export class AgreementService {
     return draft;
   }
 
+  /**
+   * Which of the case's drafts and agreements the caller may see (403 for a non-party). The borrower
+   * and the lawyer see them all; a platform only those it is the creditor of: in a case with several
+   * platforms, one creditor's terms are not another's business (PIPL: sharing the borrower's data with
+   * another creditor needs the borrower's separate consent). Compared by member account, so a platform
+   * that rotated its key still sees its own.
+   */
+  private async visibility(caller: Caller, caseId: Hex): Promise<(draft: Draft) => Promise<boolean>> {
+    const roles = await this.membership.requireParty(caseId, caller.address);
+    if (roles.includes("borrower") || roles.includes("lawyer")) return async () => true;
+    const own = await this.membership.activeAccountOf(caller.address);
+    return async (draft) => (await this.membership.accountOf(getAddress(draft.settlement.platform))) === own;
+  }
+
+  /** The draft, if the caller may see it; another platform's draft is 404, as if it did not exist. */
+  private async requireVisibleDraft(caller: Caller, caseId: Hex, draftId: string): Promise<Draft> {
+    const visible = await this.visibility(caller, caseId);
+    const draft = await this.requireDraft(caseId, draftId);
+    if (!(await visible(draft))) throw notFound("Draft", { caseId, draftId });
+    return draft;
+  }
+
+  private async onlyVisible<T extends { draft: Draft }>(caller: Caller, caseId: Hex, items: T[]): Promise<T[]> {
+    const visible = await this.visibility(caller, caseId);
+    const shown = await Promise.all(items.map((item) => visible(item.draft)));
+    return items.filter((_, i) => shown[i]);
+  }
+
   /** Checks the input against the case, the chain and the registry's rules; builds the terms. */
   private async buildTerms(caller: Caller, caseId: Hex, input: DraftInput) {
     const theCase = await this.membership.caseOf(caseId);
@@ -305,8 +333,7 @@ export class AgreementService {
     draftId: string,
     body: { role?: SignerRole | undefined; signature: string },
   ): Promise<{ draft: Draft; queued: boolean }> {
-    await this.membership.requireParty(caseId, caller.address);
-    const draft = await this.requireDraft(caseId, draftId);
+    const draft = await this.requireVisibleDraft(caller, caseId, draftId);
     const signature = body.signature.toLowerCase() as Hex;
     const role = body.role ?? SIGNER_ROLES.find((r) => isAddressEqual(signerOf(draft.settlement, r), caller.address));
     if (role === undefined) {
@@ -430,19 +457,20 @@ export class AgreementService {
   //////////////////////////////////////////////////////////////*/
 
   async read(caller: Caller, caseId: Hex, draftId: string) {
-    await this.membership.requireParty(caseId, caller.address);
-    return this.viewOf(await this.requireDraft(caseId, draftId));
+    return this.viewOf(await this.requireVisibleDraft(caller, caseId, draftId));
   }
 
   async list(caller: Caller, caseId: Hex) {
-    await this.membership.requireParty(caseId, caller.address);
-    const drafts = await draftsOfCase(this.db, caseId);
-    return Promise.all(drafts.map((draft) => this.viewOf(draft)));
+    const drafts = await this.onlyVisible(
+      caller,
+      caseId,
+      (await draftsOfCase(this.db, caseId)).map((draft) => ({ draft })),
+    );
+    return Promise.all(drafts.map(({ draft }) => this.viewOf(draft)));
   }
 
   async typedData(caller: Caller, caseId: Hex, draftId: string) {
-    await this.membership.requireParty(caseId, caller.address);
-    const draft = await this.requireDraft(caseId, draftId);
+    const draft = await this.requireVisibleDraft(caller, caseId, draftId);
     return {
       draftId: draft.id,
       settlementId: draft.settlementId,
@@ -453,8 +481,7 @@ export class AgreementService {
 
   /** The case's registered agreements, with their compliance read from the chain now. */
   async agreements(caller: Caller, caseId: Hex) {
-    await this.membership.requireParty(caseId, caller.address);
-    const registered = await registeredOfCase(this.db, caseId);
+    const registered = await this.onlyVisible(caller, caseId, await registeredOfCase(this.db, caseId));
     return onChain(() =>
       Promise.all(
         registered.map(async ({ draft, job }) => ({

@@ -36,6 +36,12 @@ export class CaseMembership {
     return accountId === undefined ? [] : rolesIn(this.db, caseId, accountId);
   }
 
+  /** The member account an address is a key of, in any state (rotated, revoked), or undefined. */
+  async accountOf(address: `0x${string}`): Promise<number | undefined> {
+    const { key } = await this.members.lookup(address);
+    return key.status === "None" ? undefined : key.accountId;
+  }
+
   /** The member account an address is an active key of, or undefined. */
   async activeAccountOf(address: `0x${string}`): Promise<number | undefined> {
     const { key } = await this.members.lookup(address);

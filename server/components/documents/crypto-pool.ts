@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import { Worker } from "node:worker_threads";
 
 import type { WorkerReply, WorkerRequest } from "./crypto-worker.js";
-import { SegmentEncryptor } from "./stream-aead.js";
+import { SegmentEncryptor, transferable } from "./stream-aead.js";
 
 /** Plaintext gathered per message to a worker. */
 const BATCH_BYTES = 256 * 1024;
@@ -101,13 +101,7 @@ export class CryptoPool {
     let batch: Uint8Array[] = [];
     let batched = 0;
     const post = () => {
-      const data = new ArrayBuffer(batched);
-      const view = new Uint8Array(data);
-      let offset = 0;
-      for (const part of batch) {
-        view.set(part, offset);
-        offset += part.length;
-      }
+      const data = transferable(batch);
       batch = [];
       batched = 0;
       const entry = { reply: worker.request({ type: "push", id, data }, [data]), done: false };

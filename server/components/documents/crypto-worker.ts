@@ -15,7 +15,9 @@ import { parentPort } from "node:worker_threads";
 type StreamAead = typeof import("./stream-aead.js");
 
 const extension = import.meta.url.endsWith(".ts") ? ".ts" : ".js";
-const { SegmentEncryptor } = (await import(new URL(`./stream-aead${extension}`, import.meta.url).href)) as StreamAead;
+const { SegmentEncryptor, transferable } = (await import(
+  new URL(`./stream-aead${extension}`, import.meta.url).href
+)) as StreamAead;
 
 export type WorkerRequest =
   | { type: "open"; id: number; key: Uint8Array }
@@ -32,19 +34,6 @@ interface Upload {
 
 const uploads = new Map<number, Upload>();
 const port = parentPort!;
-
-/** One buffer holding `parts`, on its own ArrayBuffer (so that it can be transferred). */
-function joined(parts: Buffer[]): ArrayBuffer {
-  const total = parts.reduce((sum, part) => sum + part.length, 0);
-  const out = new ArrayBuffer(total);
-  const view = new Uint8Array(out);
-  let offset = 0;
-  for (const part of parts) {
-    view.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 port.on("message", (request: WorkerRequest) => {
   const { id } = request;
@@ -63,12 +52,12 @@ port.on("message", (request: WorkerRequest) => {
     if (request.type === "push") {
       const data = Buffer.from(request.data);
       upload.hash.update(data);
-      const sealed = joined(upload.encryptor.push(data));
+      const sealed = transferable(upload.encryptor.push(data));
       port.postMessage({ id, sealed } satisfies WorkerReply, [sealed]);
       return;
     }
     uploads.delete(id);
-    const sealed = joined(upload.encryptor.finish());
+    const sealed = transferable(upload.encryptor.finish());
     const sha256 = upload.hash.digest();
     port.postMessage({ id, sealed, sha256 } satisfies WorkerReply, [sealed]);
   } catch (error) {

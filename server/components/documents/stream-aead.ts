@@ -308,3 +308,16 @@ export function openAll(key: Uint8Array, sealed: Uint8Array): Buffer {
   const decryptor = new SegmentDecryptor(key);
   return Buffer.concat([...decryptor.push(sealed), ...decryptor.finish()]);
 }
+
+/** One buffer holding `parts`, on an ArrayBuffer of its own (so that it can be transferred to a thread). */
+export function transferable(parts: readonly Uint8Array[]): ArrayBuffer {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const out = new ArrayBuffer(total);
+  const view = new Uint8Array(out);
+  let offset = 0;
+  for (const part of parts) {
+    view.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-/** A tiny HTTP client for gateway tests: real requests over loopback, JSON in and out. */
+/** A small client of the gateway's HTTP API (tests, benchmark, demo): real requests, JSON in and out, wallet sign-in. */
 import type { LocalAccount } from "viem";
 
 export interface ApiResponse<T = unknown> {

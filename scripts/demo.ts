@@ -1,0 +1,443 @@
+/**
+ * `npm run demo`: plays both cases of the seed document against a running system (`npm start`) over
+ * the gateway's real HTTP API, with real wallet signatures, and prints what happens at each step.
+ *
+ * - Case 1: Xiao Li missed the second instalment of a renovation loan from Anjia after a job change.
+ *   The lawyer opens a case, uploads the loan contract and a formal letter; the settlement waives the
+ *   late fees and reduces the interest, and reschedules the rest monthly from the instalment he missed;
+ *   the three sign; Anjia's payment system reports two payments, the second late; the compliance view
+ *   shows it; the lawyer anchors the evidence and verifies it as a court would.
+ * - Case 2: Mr Zhang owes three platforms. One case holds three agreements, each signed by its
+ *   platform; each platform's payment system reports a payment; each platform sees its own agreement
+ *   only.
+ *
+ * Payment reports go straight to the chain, signed and sent by each platform's ORACLE key, until the
+ * gateway's payment intake exists; evidence is anchored by the lawyer's key the same way.
+ *
+ * Environment: HEJIE_URL (default http://127.0.0.1:8080), HEJIE_CHAIN_URL (default
+ * http://127.0.0.1:$HEJIE_CHAIN_PORT, port 8545). Exits with 1 at the first step that fails.
+ */
+import {
+  type Hex,
+  type LocalAccount,
+  createPublicClient,
+  createWalletClient,
+  defineChain,
+  http,
+  keccak256,
+  toHex,
+} from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+
+import { LOCAL_MNEMONIC, borrowers, members } from "../deploy/local/parties.js";
+import { type ApiResponse, call, signIn } from "../protocol/gateway-client.js";
+import { EvidenceKind, InstalmentState } from "../protocol/enums.js";
+import { evidenceTree, newSalt, sha256Hex } from "../protocol/evidence.js";
+import { compactSignature } from "../protocol/signatures.js";
+import { endOfDayCst } from "../protocol/schedule.js";
+import { paymentReportTypes, settlementDomain, typesOf } from "../protocol/typed-data.js";
+import { evidenceAbi, registryAbi } from "../server/chain/abi.js";
+
+const GATEWAY = process.env.HEJIE_URL ?? "http://127.0.0.1:8080";
+const CHAIN = process.env.HEJIE_CHAIN_URL ?? `http://127.0.0.1:${process.env.HEJIE_CHAIN_PORT ?? 8545}`;
+const DAY = 86_400;
+const yuan = (fen: bigint | string) => `¥${(Number(fen) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
+
+class StepFailed extends Error {
+  override readonly name = "StepFailed";
+}
+
+const say = (line = "") => console.log(line);
+const step = (text: string) => say(`  • ${text}`);
+
+/** The reply, when it has the expected status; otherwise the step fails with the gateway's error. */
+function expectStatus<T>(reply: ApiResponse<T>, status: number, what: string): T {
+  if (reply.status !== status) {
+    throw new StepFailed(`${what}: the gateway answered ${reply.status} ${JSON.stringify(reply.body)}`);
+  }
+  return reply.body;
+}
+
+const account = (index: number): LocalAccount => mnemonicToAccount(LOCAL_MNEMONIC, { addressIndex: index });
+
+interface Party {
+  name: string;
+  wallet: LocalAccount;
+  token: string;
+}
+
+async function party(name: string, index: number): Promise<Party> {
+  const wallet = account(index);
+  return { name, wallet, token: await signIn(GATEWAY, wallet) };
+}
+
+/** Chain access for what the gateway does not relay yet: payment reports and evidence anchors. */
+async function connectChain() {
+  const info = expectStatus(
+    await call<{ chainId: number; contracts: { registry: Hex; evidence: Hex } }>(GATEWAY, "GET", "/chain"),
+    200,
+    "reading the gateway's chain",
+  );
+  const chain = defineChain({
+    id: info.chainId,
+    name: "Hejie local",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [CHAIN] } },
+  });
+  const client = createPublicClient({ chain, transport: http(CHAIN) });
+  const send = async (wallet: LocalAccount, address: Hex, abi: typeof registryAbi, name: string, args: unknown[]) => {
+    const writer = createWalletClient({ account: wallet, chain, transport: http(CHAIN) });
+    const hash = await writer.writeContract({ address, abi, functionName: name, args });
+    const receipt = await client.waitForTransactionReceipt({ hash });
+    if (receipt.status !== "success") throw new StepFailed(`${name} reverted (transaction ${hash})`);
+    return receipt;
+  };
+  return { ...info, client, send };
+}
+type Chain = Awaited<ReturnType<typeof connectChain>>;
+
+/** A case document: uploaded as the party, kept encrypted by the gateway. */
+async function upload(by: Party, caseId: Hex, name: string, kind: string, text: string) {
+  const body = Buffer.from(text, "utf8");
+  const reply = await call<{ id: Hex; sha256: Hex }>(
+    GATEWAY,
+    "POST",
+    `/cases/${caseId}/documents?name=${encodeURIComponent(name)}&kind=${kind}`,
+    { token: by.token, body, contentType: "text/plain" },
+  );
+  const document = expectStatus(reply, 201, `uploading ${name}`);
+  step(`${by.name} uploads "${name}" (${kind}): stored encrypted, SHA-256 ${document.sha256.slice(0, 18)}…`);
+  return { ...document, bytes: body, name };
+}
+
+interface Terms {
+  platform: Party;
+  originalPrincipal: bigint;
+  settledAmount: bigint;
+  firstDueAt: bigint;
+  count: number;
+  documentId: Hex;
+}
+
+/** Drafts the settlement, has the three parties sign the served typed data, waits for registration. */
+async function settle(lawyer: Party, borrower: Party, caseId: Hex, terms: Terms): Promise<Hex> {
+  const draft = expectStatus(
+    await call<{ id: string }>(GATEWAY, "POST", `/cases/${caseId}/drafts`, {
+      token: lawyer.token,
+      json: {
+        platform: terms.platform.wallet.address,
+        currency: "CNY",
+        originalPrincipal: terms.originalPrincipal.toString(),
+        loanFormedAt: Math.floor(Date.now() / 1000) - 400 * DAY,
+        settledAmount: terms.settledAmount.toString(),
+        monthly: { firstDueAt: Number(terms.firstDueAt), count: terms.count, total: terms.settledAmount.toString() },
+        gracePeriod: 5 * DAY,
+        curePeriod: 30 * DAY,
+        contestWindow: 14 * DAY,
+        documentId: terms.documentId,
+      },
+    }),
+    201,
+    "drafting the settlement",
+  );
+  step(
+    `${lawyer.name} drafts ${terms.platform.name}'s settlement: ${yuan(terms.settledAmount)} in ${terms.count} ` +
+      `monthly instalments (principal was ${yuan(terms.originalPrincipal)})`,
+  );
+  const served = expectStatus(
+    await call<{ settlementId: Hex; typedData: unknown }>(
+      GATEWAY,
+      "GET",
+      `/cases/${caseId}/drafts/${draft.id}/typed-data`,
+      { token: lawyer.token },
+    ),
+    200,
+    "reading the typed data",
+  );
+  for (const signer of [borrower, terms.platform, lawyer]) {
+    const signature = await signer.wallet.signTypedData(served.typedData as never);
+    const reply = await call(GATEWAY, "POST", `/cases/${caseId}/drafts/${draft.id}/signatures`, {
+      token: signer.token,
+      json: { signature },
+    });
+    expectStatus(reply, 201, `${signer.name}'s signature`);
+    step(`${signer.name} signs the EIP-712 settlement with their wallet; the gateway checks and keeps it`);
+  }
+  for (let waited = 0; ; waited += 250) {
+    const status = expectStatus(
+      await call<{ status: string; failure?: unknown; registration?: { blockNumber: number } }>(
+        GATEWAY,
+        "GET",
+        `/cases/${caseId}/drafts/${draft.id}`,
+        { token: lawyer.token },
+      ),
+      200,
+      "reading the draft",
+    );
+    if (status.status === "registered") {
+      step(
+        `registered on chain in block ${status.registration?.blockNumber}: settlement ${served.settlementId.slice(0, 18)}…`,
+      );
+      return served.settlementId;
+    }
+    if (status.status === "failed") throw new StepFailed(`registration failed: ${JSON.stringify(status.failure)}`);
+    if (waited > 60_000) throw new StepFailed(`registration still "${status.status}" after a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** The platform's payment system signs a report with its ORACLE key and records it on chain. */
+async function reportPayment(
+  chain: Chain,
+  platform: Party,
+  oracle: LocalAccount,
+  settlementId: Hex,
+  sequence: number,
+  amount: bigint,
+  paidAt: bigint,
+) {
+  // The bank's transaction reference stays with the platform: the chain gets a salted hash of it.
+  const bankReference = keccak256(toHex(`demo-bank-ref:${settlementId}:${sequence}:${newSalt()}`));
+  const report = { settlementId, sequence, amount, paidAt, bankReference };
+  const domain = settlementDomain(BigInt(chain.chainId), chain.contracts.registry);
+  const signature = await oracle.signTypedData({
+    domain: { ...domain, verifyingContract: domain.verifyingContract as Hex },
+    types: typesOf(paymentReportTypes),
+    primaryType: "PaymentReport",
+    message: report,
+  });
+  const compact = compactSignature(signature);
+  await chain.send(oracle, chain.contracts.registry, registryAbi, "recordPayment", [report, compact]);
+  step(
+    `${platform.name}'s payment system reports ${yuan(amount)} paid ${new Date(Number(paidAt) * 1000).toISOString().slice(0, 10)} ` +
+      `(report #${sequence}, signed by its oracle key)`,
+  );
+}
+
+const stateNames = Object.fromEntries(Object.entries(InstalmentState).map(([name, value]) => [value, name]));
+
+interface AgreementView {
+  settlementId: Hex;
+  platform: Hex;
+  compliance: { standing: string; paidTotal: string; arrears: string; daysOverdue: number };
+}
+
+async function agreementsSeenBy(viewer: Party, caseId: Hex): Promise<AgreementView[]> {
+  return expectStatus(
+    await call<AgreementView[]>(GATEWAY, "GET", `/cases/${caseId}/agreements`, { token: viewer.token }),
+    200,
+    `${viewer.name} reading the case's agreements`,
+  );
+}
+
+/** Each instalment's state, as the registry computes it now. */
+async function instalmentStates(chain: Chain, settlementId: Hex, first: number): Promise<string[]> {
+  const views = (await chain.client.readContract({
+    address: chain.contracts.registry,
+    abi: registryAbi,
+    functionName: "getInstalments",
+    args: [settlementId],
+  })) as { state: number }[];
+  return views.slice(0, first).map((view, i) => `#${i + 1} ${stateNames[view.state]}`);
+}
+
+/** The lawyer anchors documents' hashes as one Merkle root; then verifies each as a court would. */
+async function anchorAndVerify(chain: Chain, lawyer: Party, caseId: Hex, documents: { id: Hex; name: string }[]) {
+  const leaves = [];
+  for (const document of documents) {
+    const content = await fetch(`${GATEWAY}/cases/${caseId}/documents/${document.id}/content`, {
+      headers: { authorization: `Bearer ${lawyer.token}` },
+    });
+    if (content.status !== 200) throw new StepFailed(`downloading ${document.name}: ${content.status}`);
+    const bytes = new Uint8Array(await content.arrayBuffer());
+    leaves.push({ ...document, bytes, sha256: sha256Hex(bytes), salt: newSalt() });
+  }
+  const tree = evidenceTree(leaves);
+  await chain.send(lawyer.wallet, chain.contracts.evidence, evidenceAbi, "anchor", [
+    tree.root,
+    caseId,
+    EvidenceKind.Other,
+    leaves.length,
+  ]);
+  step(`${lawyer.name} anchors ${leaves.length} documents as one Merkle root ${tree.root.slice(0, 18)}…`);
+  const verify = (sha256: string, salt: string, proof: string[]) =>
+    chain.client.readContract({
+      address: chain.contracts.evidence,
+      abi: evidenceAbi,
+      functionName: "verifyDocument",
+      args: [tree.root, sha256, salt, proof],
+    }) as Promise<boolean>;
+  for (const [i, leaf] of leaves.entries()) {
+    const ok = await verify(leaf.sha256, leaf.salt, tree.getProof(i));
+    if (!ok) throw new StepFailed(`${leaf.name} does not verify against the anchored root`);
+    step(`a court checks "${leaf.name}" (SHA-256, salt, proof) against the chain: verified`);
+  }
+  const altered = Buffer.from(leaves[0]!.bytes);
+  altered[0] = altered[0]! ^ 1;
+  if (await verify(sha256Hex(altered), leaves[0]!.salt, tree.getProof(0))) {
+    throw new StepFailed("an altered document verified");
+  }
+  step(`a copy of "${leaves[0]!.name}" with one bit changed does not verify`);
+}
+
+async function openCase(lawyer: Party, title: string, borrower: Party, platforms: Party[]): Promise<Hex> {
+  const opened = expectStatus(
+    await call<{ id: Hex }>(GATEWAY, "POST", "/cases", {
+      token: lawyer.token,
+      json: { title, borrower: borrower.wallet.address, platforms: platforms.map((p) => p.wallet.address) },
+    }),
+    201,
+    "opening the case",
+  );
+  step(
+    `${lawyer.name} opens case ${opened.id.slice(0, 18)}… for ${borrower.name} and ${platforms.map((p) => p.name).join(", ")}`,
+  );
+  return opened.id;
+}
+
+/** End of day (China Standard Time) `months` calendar months from today; negative: in the past. */
+function endOfDayInMonths(months: number): bigint {
+  const shanghai = new Date(Date.now() + 8 * 3600 * 1000);
+  const target = new Date(Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth() + months, 1));
+  const day = Math.min(shanghai.getUTCDate(), 28);
+  return endOfDayCst(target.getUTCFullYear(), target.getUTCMonth() + 1, day);
+}
+
+async function caseOne(chain: Chain, lawyer: Party) {
+  say("\nCase 1 — a salaried borrower misses the second instalment of a renovation loan");
+  const li = await party("Xiao Li", borrowers.li.key);
+  const anjia = await party("Anjia", members.anjia.key);
+  const caseId = await openCase(lawyer, "Renovation loan, missed second instalment", li, [anjia]);
+  const contract = await upload(
+    lawyer,
+    caseId,
+    "renovation-loan-contract.txt",
+    "loan_contract",
+    "Renovation loan contract (demo): principal 80,000.00 CNY, 12 monthly instalments, late fee 0.1% a day.",
+  );
+  const letter = await upload(
+    lawyer,
+    caseId,
+    "formal-letter-to-anjia.txt",
+    "evidence",
+    "Formal letter (demo): clauses 7 and 9 on fees are unclear; we propose waiving late fees and rescheduling.",
+  );
+  const agreement = await upload(
+    lawyer,
+    caseId,
+    "settlement-agreement.txt",
+    "agreement",
+    "Settlement (demo): interest reduced, late fees waived, the remaining 60,000.00 CNY in 12 monthly instalments. " +
+      "The restructured status is reported accurately to the credit reference system.",
+  );
+  say("    (the seed's promise not to report the overdue record is not agreed: a true negative record cannot be");
+  say("     lawfully suppressed; the settlement has the restructured status reported accurately instead)");
+  // Rescheduled from the missed instalment: the first two new due dates have passed already.
+  const firstDueAt = endOfDayInMonths(-2);
+  const settlementId = await settle(lawyer, li, caseId, {
+    platform: anjia,
+    originalPrincipal: 8_000_000n,
+    settledAmount: 6_000_000n,
+    firstDueAt,
+    count: 12,
+    documentId: agreement.id,
+  });
+  const oracle = account(members.anjia.oracle);
+  await reportPayment(chain, anjia, oracle, settlementId, 0, 500_000n, firstDueAt - BigInt(DAY));
+  const secondDueAt = endOfDayInMonths(-1);
+  const now = BigInt(Math.floor(Date.now() / 1000));
+  await reportPayment(chain, anjia, oracle, settlementId, 1, 500_000n, now - 2n * BigInt(DAY));
+  const [view] = await agreementsSeenBy(anjia, caseId);
+  if (view === undefined) throw new StepFailed("Anjia does not see its agreement");
+  const states = await instalmentStates(chain, settlementId, 3);
+  if (states[1] !== `#2 PaidLate`)
+    throw new StepFailed(`the second instalment should be PaidLate: ${states.join(", ")}`);
+  step(
+    `compliance (Anjia's view): standing ${view.compliance.standing}, paid ${yuan(view.compliance.paidTotal)}, ` +
+      `arrears ${yuan(view.compliance.arrears)}; instalments ${states.join(", ")} ` +
+      `(the second was due ${new Date(Number(secondDueAt) * 1000).toISOString().slice(0, 10)})`,
+  );
+  await anchorAndVerify(chain, lawyer, caseId, [contract, letter]);
+}
+
+async function caseTwo(chain: Chain, lawyer: Party) {
+  say("\nCase 2 — a small-business owner owes three platforms");
+  const zhang = await party("Mr Zhang", borrowers.zhang.key);
+  const creditors = [
+    { platform: await party("Xinyi", members.xinyi.key), oracle: members.xinyi.oracle, principal: 12_000_000n },
+    { platform: await party("Huifeng", members.huifeng.key), oracle: members.huifeng.oracle, principal: 9_000_000n },
+    { platform: await party("Kuaijie", members.kuaijie.key), oracle: members.kuaijie.oracle, principal: 6_000_000n },
+  ];
+  const caseId = await openCase(
+    lawyer,
+    "Business owner, three platforms",
+    zhang,
+    creditors.map((c) => c.platform),
+  );
+  const firstDueAt = endOfDayInMonths(1);
+  for (const creditor of creditors) {
+    const { platform } = creditor;
+    await upload(
+      lawyer,
+      caseId,
+      `${platform.name.toLowerCase()}-loan-contract.txt`,
+      "loan_contract",
+      `Loan contract with ${platform.name} (demo): principal ${yuan(creditor.principal)}.`,
+    );
+    const agreement = await upload(
+      lawyer,
+      caseId,
+      `${platform.name.toLowerCase()}-settlement.txt`,
+      "agreement",
+      `Settlement with ${platform.name} (demo): 18 monthly instalments; collection suspended while it runs.`,
+    );
+    const settled = (creditor.principal * 85n) / 100n;
+    const settlementId = await settle(lawyer, zhang, caseId, {
+      platform,
+      originalPrincipal: creditor.principal,
+      settledAmount: settled,
+      firstDueAt,
+      count: 18,
+      documentId: agreement.id,
+    });
+    const now = BigInt(Math.floor(Date.now() / 1000));
+    await reportPayment(chain, platform, account(creditor.oracle), settlementId, 0, settled / 18n, now - 60n);
+  }
+  say("    (standstills — each platform suspending collection — come with mediation cases)");
+  for (const { platform } of creditors) {
+    const seen = await agreementsSeenBy(platform, caseId);
+    const own = seen.every((a) => a.platform.toLowerCase() === platform.wallet.address.toLowerCase());
+    if (seen.length !== 1 || !own) {
+      throw new StepFailed(`${platform.name} should see exactly its own agreement, sees ${seen.length}`);
+    }
+    step(
+      `${platform.name}'s portfolio view of the case: its own agreement only — paid ${yuan(seen[0]!.compliance.paidTotal)}, ` +
+        `standing ${seen[0]!.compliance.standing}`,
+    );
+  }
+  const all = await agreementsSeenBy(zhang, caseId);
+  if (all.length !== 3) throw new StepFailed(`Mr Zhang should see three agreements, sees ${all.length}`);
+  step(`Mr Zhang and the lawyer see all ${all.length} agreements`);
+}
+
+async function main() {
+  say(`Hejie demo against ${GATEWAY} (chain ${CHAIN})`);
+  const health = await call(GATEWAY, "GET", "/health").catch(() => undefined);
+  if (health?.status !== 200) {
+    throw new StepFailed(
+      `the gateway at ${GATEWAY} is not up (${health?.status ?? "no answer"}): run \`npm start\` first`,
+    );
+  }
+  const chain = await connectChain();
+  const lawyer = await party("Lawyer Wang", members.lawyer.key);
+  await caseOne(chain, lawyer);
+  await caseTwo(chain, lawyer);
+  say("\nBoth cases played. Everything above is in the data directory: a restart of `npm start` keeps it.");
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\nThe demo stopped: ${error instanceof StepFailed ? error.message : String(error)}`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,195 @@
+/**
+ * `npm start` and `npm run demo` as a newcomer runs them: the system started as `npm start` starts it
+ * (`hardhat run scripts/start.ts`, on free ports and a temporary data directory), the demo played
+ * against it over HTTP, a stop with Ctrl-C (SIGINT), and a second start on the same data directory,
+ * which must find every case, document, agreement, payment and anchor where it was, without deploying
+ * again; then the demo plays once more on top.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import { type Hex, createPublicClient, http } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+
+import { LOCAL_MNEMONIC, members } from "../deploy/local/parties.js";
+import { call, signIn } from "../protocol/gateway-client.js";
+import { sha256Hex } from "../protocol/evidence.js";
+import { freePort } from "./helpers/ports.js";
+
+const ROOT = process.cwd();
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+}
+
+/** Runs a command of the project; resolves once `ready` appears in its output (rejects if it exits first). */
+function launch(command: string, args: string[], env: Record<string, string>, ready?: string): Promise<Started> {
+  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready !== undefined && output.includes(ready)) resolve({ child, output: () => output });
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code, signal) => {
+      if (ready === undefined) resolve({ child, output: () => output });
+      else reject(new Error(`${command} ${args.join(" ")} exited (${code ?? signal}) before "${ready}":\n${output}`));
+    });
+  });
+}
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) resolve(child.exitCode);
+    else child.once("exit", (code) => resolve(code));
+  });
+
+/** Everything the lawyer can see through the API, and what the chain holds: must survive a restart. */
+async function snapshot(url: string, chainUrl: string) {
+  const lawyer = await signIn(url, mnemonicToAccount(LOCAL_MNEMONIC, { addressIndex: members.lawyer.key }));
+  const cases = (await call<{ id: Hex }[]>(url, "GET", "/cases", { token: lawyer })).body;
+  const records = [];
+  for (const { id } of cases) {
+    const documents = (
+      await call<{ id: Hex; name: string; sha256: Hex; status: string }[]>(url, "GET", `/cases/${id}/documents`, {
+        token: lawyer,
+      })
+    ).body;
+    // Every document still decrypts to its SHA-256: the key-encryption key and the blobs survived.
+    const contents = [];
+    for (const document of documents) {
+      const response = await fetch(`${url}/cases/${id}/documents/${document.id}/content`, {
+        headers: { authorization: `Bearer ${lawyer}` },
+      });
+      contents.push(
+        response.status === 200 && sha256Hex(new Uint8Array(await response.arrayBuffer())) === document.sha256,
+      );
+    }
+    const drafts = (await call<{ id: string; status: string }[]>(url, "GET", `/cases/${id}/drafts`, { token: lawyer }))
+      .body;
+    const agreements = (
+      await call<{ settlementId: Hex; compliance: { paidTotal: string } }[]>(url, "GET", `/cases/${id}/agreements`, {
+        token: lawyer,
+      })
+    ).body;
+    records.push({
+      id,
+      documents: documents.map((d) => [d.name, d.sha256, d.status]),
+      contents,
+      drafts: drafts.map((d) => [d.id, d.status]),
+      agreements: agreements.map((a) => [a.settlementId, a.compliance.paidTotal]),
+    });
+  }
+  const anchors = (await call<unknown[]>(url, "GET", "/audit/anchors", { token: lawyer })).body;
+  const contracts = (await call<{ contracts: { registry: Hex; evidence: Hex } }>(url, "GET", "/chain")).body.contracts;
+  const chain = createPublicClient({ transport: http(chainUrl) });
+  const logs = async (address: Hex) => (await chain.getLogs({ address, fromBlock: 0n })).length;
+  return {
+    records,
+    anchors,
+    contracts,
+    registryEvents: await logs(contracts.registry),
+    evidenceEvents: await logs(contracts.evidence),
+  };
+}
+
+describe("npm start and npm run demo: the whole system, kept across a restart", function () {
+  this.timeout(900_000);
+  let dataDir: string;
+  let env: Record<string, string>;
+  let running: Started | undefined;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "hejie-start-"));
+    env = {
+      HEJIE_DATA_DIR: dataDir,
+      HEJIE_PORT: String((await freePort()).port),
+      HEJIE_CHAIN_PORT: String((await freePort()).port),
+    };
+  });
+  after(async () => {
+    if (running !== undefined) {
+      running.child.kill("SIGINT");
+      await exited(running.child);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const url = () => `http://127.0.0.1:${env.HEJIE_PORT}`;
+  const chainUrl = () => `http://127.0.0.1:${env.HEJIE_CHAIN_PORT}`;
+  const start = async () => {
+    running = await launch(
+      join(ROOT, "node_modules", ".bin", "hardhat"),
+      ["run", "scripts/start.ts"],
+      env,
+      "Stop: Ctrl-C",
+    );
+    expect((await call(url(), "GET", "/health")).status).to.equal(200);
+    return running;
+  };
+  const stop = async () => {
+    const { child, output } = running!;
+    child.kill("SIGINT");
+    expect(await exited(child), output()).to.equal(0);
+    expect(output()).to.contain("Stopped.");
+    running = undefined;
+  };
+  const demo = async () => {
+    const played = await launch(process.execPath, ["--import", "tsx", "scripts/demo.ts"], { ...env, HEJIE_URL: url() });
+    expect(await exited(played.child), played.output()).to.equal(0);
+    return played.output();
+  };
+
+  it("plays both seed cases, stops on Ctrl-C, and starts again with every record in place", async () => {
+    const first = await start();
+    expect(first.output()).to.contain("Deploying the contracts");
+    const played = await demo();
+    expect(played).to.contain("#2 PaidLate");
+    expect(played).to.contain("does not verify");
+    expect(played).to.contain("Both cases played.");
+    // The local profile lets the gateway's relayer anchor the audit log's head.
+    const lawyer = await signIn(url(), mnemonicToAccount(LOCAL_MNEMONIC, { addressIndex: members.lawyer.key }));
+    expect((await call(url(), "POST", "/audit/anchors", { token: lawyer })).status).to.equal(201);
+    const before = await snapshot(url(), chainUrl());
+    expect(before.anchors).to.have.length(1);
+    expect(before.records).to.have.length(2);
+    expect(before.records.flatMap((r) => r.agreements)).to.have.length(4);
+    expect(before.records.flatMap((r) => r.contents)).to.satisfy(
+      (ok: boolean[]) => ok.length === 9 && ok.every(Boolean),
+    );
+    expect(before.evidenceEvents).to.be.greaterThan(0);
+    await stop();
+
+    const second = await start();
+    expect(second.output()).not.to.contain("Deploying the contracts");
+    expect(await snapshot(url(), chainUrl())).to.deep.equal(before);
+
+    // The demo plays again on the same data: new cases beside the old ones.
+    await demo();
+    const after = await snapshot(url(), chainUrl());
+    expect(after.records).to.have.length(4);
+    expect(after.records.filter((r) => before.records.some((b) => b.id === r.id))).to.deep.equal(before.records);
+    await stop();
+  });
+
+  it("refuses to start on a port already in use, with a message and no stack trace", async () => {
+    const taken = await freePort(true);
+    try {
+      const refused = await launch(join(ROOT, "node_modules", ".bin", "hardhat"), ["run", "scripts/start.ts"], {
+        ...env,
+        HEJIE_PORT: String(taken.port),
+      });
+      expect(await exited(refused.child)).to.equal(2);
+      expect(refused.output()).to.contain(`Port ${taken.port} (HEJIE_PORT) is already in use`);
+      expect(refused.output()).not.to.match(/\n\s+at /);
+    } finally {
+      taken.server.close();
+    }
+  });
+});
