@@ -6,7 +6,7 @@
  * again; then the demo plays once more on top.
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -178,16 +178,42 @@ describe("npm start and npm run demo: the whole system, kept across a restart", 
     await stop();
   });
 
+  /** Runs `npm start` expecting it to refuse: exit code 2, a message, no stack trace. */
+  const refusal = async (overrides: Record<string, string>, message: string) => {
+    const refused = await launch(join(ROOT, "node_modules", ".bin", "hardhat"), ["run", "scripts/start.ts"], {
+      ...env,
+      ...overrides,
+    });
+    expect(await exited(refused.child), refused.output()).to.equal(2);
+    expect(refused.output()).to.contain(message);
+    expect(refused.output()).not.to.match(/\n\s+at /);
+  };
+
+  it("refuses a damaged chain state file, saying what to do", async () => {
+    const damaged = mkdtempSync(join(tmpdir(), "hejie-start-damaged-"));
+    try {
+      mkdirSync(join(damaged, "chain"));
+      writeFileSync(join(damaged, "chain", "anvil-state.json"), "{ this is not a chain state");
+      await refusal({ HEJIE_DATA_DIR: damaged }, "The local chain did not start");
+    } finally {
+      rmSync(damaged, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a recorded deployment the chain does not hold (chain state lost)", async () => {
+    const lost = mkdtempSync(join(tmpdir(), "hejie-start-lost-"));
+    try {
+      cpSync(join(dataDir, "deployment.json"), join(lost, "deployment.json"));
+      await refusal({ HEJIE_DATA_DIR: lost }, "but the chain has no contract there");
+    } finally {
+      rmSync(lost, { recursive: true, force: true });
+    }
+  });
+
   it("refuses to start on a port already in use, with a message and no stack trace", async () => {
     const taken = await freePort(true);
     try {
-      const refused = await launch(join(ROOT, "node_modules", ".bin", "hardhat"), ["run", "scripts/start.ts"], {
-        ...env,
-        HEJIE_PORT: String(taken.port),
-      });
-      expect(await exited(refused.child)).to.equal(2);
-      expect(refused.output()).to.contain(`Port ${taken.port} (HEJIE_PORT) is already in use`);
-      expect(refused.output()).not.to.match(/\n\s+at /);
+      await refusal({ HEJIE_PORT: String(taken.port) }, `Port ${taken.port} (HEJIE_PORT) is already in use`);
     } finally {
       taken.server.close();
     }
