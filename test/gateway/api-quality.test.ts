@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 
 import { expect } from "chai";
+import { pino } from "pino";
 
 import { expectError } from "./assertions.js";
 import { type ApiResponse, call, challengeFor, signIn } from "../../protocol/gateway-client.js";
@@ -51,6 +52,8 @@ describe("gateway: API quality", function () {
   /** A lawyer's session (any session passes authentication; the lawyer may also open cases). */
   let token: string;
   let openapi: OpenApi;
+  /** Every line the gateway logged. */
+  const logLines: Record<string, unknown>[] = [];
 
   const operations = () =>
     Object.entries(openapi.paths).flatMap(([path, item]) =>
@@ -58,7 +61,11 @@ describe("gateway: API quality", function () {
     );
 
   before(async () => {
-    system = await startSystem({ clock, env: { HEJIE_SIGN_IN_RATE_LIMIT: String(SIGN_IN_LIMIT) } });
+    system = await startSystem({
+      clock,
+      env: { HEJIE_SIGN_IN_RATE_LIMIT: String(SIGN_IN_LIMIT) },
+      logger: pino({ level: "info" }, { write: (line: string) => logLines.push(JSON.parse(line)) }),
+    });
     token = await signIn(system.url, wallets.lawyer);
     openapi = (await call<OpenApi>(system.url, "GET", "/openapi.json")).body;
   });
@@ -270,6 +277,16 @@ describe("gateway: API quality", function () {
     expect(refused.headers.get("x-request-id")).to.equal("req-404");
   });
 
+  it("logs each request once, as JSON with its request id, status and duration, never its credentials", async () => {
+    const answered = await call(system.url, "GET", "/auth/me", { token, headers: { "x-request-id": "log-line-1" } });
+    expect(answered.status).to.equal(200);
+    const lines = logLines.filter((line) => line.requestId === "log-line-1");
+    expect(lines).to.have.length(1);
+    expect(lines[0]).to.include({ method: "GET", url: "/auth/me", status: 200, msg: "request completed" });
+    expect(lines[0]!.ms).to.be.a("number").and.at.least(0);
+    expect(JSON.stringify(logLines)).not.to.contain(token);
+  });
+
   it("/metrics counts requests by route pattern and status (never by URL)", async () => {
     const caseId = `0x${randomBytes(32).toString("hex")}`;
     expectError(await call(system.url, "GET", `/cases/${caseId}`, { token }), 404, "NOT_FOUND");
@@ -442,18 +459,18 @@ describe("gateway: API quality", function () {
     });
 
     it("an internal error answers a bare 500 INTERNAL that reveals nothing", async () => {
-      // A real fault, made from outside the code: the sessions table vanishes under the gateway.
+      // A real fault, made from outside the code: a table vanishes under the gateway.
       const { db } = system.gateway.context;
-      await db.run("ALTER TABLE sessions RENAME TO sessions_away");
+      await db.run("ALTER TABLE audit_anchors RENAME TO audit_anchors_away");
       try {
-        const broken = expectError(await call(system.url, "GET", "/auth/me", { token }), 500, "INTERNAL");
+        const broken = expectError(await call(system.url, "GET", "/audit/anchors", { token }), 500, "INTERNAL");
         expect(broken.error).to.deep.equal({
           code: "INTERNAL",
           message: "Something went wrong on our side; it has been logged.",
           details: {},
         });
       } finally {
-        await db.run("ALTER TABLE sessions_away RENAME TO sessions");
+        await db.run("ALTER TABLE audit_anchors_away RENAME TO audit_anchors");
       }
     });
   });

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { network } from "hardhat";
+import type { Logger } from "pino";
 import { type Hex, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
@@ -66,6 +67,8 @@ export interface System {
 
 export interface SystemOptions {
   clock?: Clock;
+  /** The gateway's logger (default: pino at HEJIE_LOG_LEVEL, silent in tests). */
+  logger?: Logger;
   /** Environment overrides for the gateway's configuration. */
   env?: Record<string, string>;
 }
@@ -99,7 +102,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     HEJIE_LOG_LEVEL: "silent",
     ...options.env,
   });
-  let running = await startGateway(config, { clock: options.clock });
+  let running = await startGateway(config, { clock: options.clock, logger: options.logger });
   const system: System = {
     anvil,
     hejie,
@@ -110,7 +113,10 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     dataDir,
     restart: async (restartOptions = {}) => {
       await running.close();
-      running = await startGateway({ ...config, port: 0 }, { clock: restartOptions.clock ?? options.clock });
+      running = await startGateway(
+        { ...config, port: 0 },
+        { clock: restartOptions.clock ?? options.clock, logger: options.logger },
+      );
       system.running = running;
       system.gateway = running.gateway;
       system.url = running.url;

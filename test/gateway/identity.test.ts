@@ -15,6 +15,7 @@ import { commitment, deployMultisig, ownerSignatures, type Multisig } from "../h
 import { expectError } from "./assertions.js";
 import { call, challengeFor, postSignIn, signIn } from "../../protocol/gateway-client.js";
 import { ManualClock, type System, startSystem, wallets } from "./harness.js";
+import { SESSION_CACHE_MS } from "../../server/components/identity/sessions.js";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
@@ -250,6 +251,19 @@ describe("gateway: sign-in with a wallet", function () {
     expectError(await me(first), 401, "SESSION_INVALID");
     expectError(await call(system.url, "POST", "/auth/sign-out", { token: first }), 401, "SESSION_INVALID");
     expect((await me(second)).status).to.equal(200);
+  });
+
+  it("a sign-out through another gateway instance on the same database holds here within SESSION_CACHE_MS", async () => {
+    const token = await signIn(system.url, wallets.outsider);
+    expect((await me(token)).status).to.equal(200); // the session is now cached here
+    // Another instance ends it: the row changes, this instance's cache does not know.
+    await system.gateway.context.db.run("UPDATE sessions SET ended_at = ? WHERE ended_at IS NULL AND address = ?", [
+      clock.now(),
+      wallets.outsider.address,
+    ]);
+    expect((await me(token)).status).to.equal(200);
+    clock.advance(SESSION_CACHE_MS);
+    expectError(await me(token), 401, "SESSION_INVALID");
   });
 
   it("refuses a missing, malformed or unknown bearer token (401); the scheme is case-insensitive", async () => {

@@ -9,7 +9,12 @@ import { forbidden, notFound } from "../../http/errors.js";
 import type { MemberDirectory } from "../identity/roles.js";
 import { type Case, type PartyRole, findCase, rolesIn } from "./repository.js";
 
+/** (case, account) pairs whose roles are kept in memory at most. */
+const MAX_CACHED_ROLES = 10_000;
+
 export class CaseMembership {
+  private readonly roles = new Map<string, PartyRole[]>();
+
   constructor(
     private readonly db: Db,
     private readonly members: MemberDirectory,
@@ -33,7 +38,18 @@ export class CaseMembership {
   /** The caller's roles in the case, or none (for callers that may also hold a disclosure grant). */
   async rolesOf(caseId: string, address: `0x${string}`): Promise<PartyRole[]> {
     const accountId = await this.activeAccountOf(address);
-    return accountId === undefined ? [] : rolesIn(this.db, caseId, accountId);
+    if (accountId === undefined) return [];
+    // A case's parties are fixed when it is opened: an account's roles in it never change, so they
+    // are read once (only when it has some: a case opened later under the same id is not prejudged).
+    const key = `${caseId.toLowerCase()}/${accountId}`;
+    const known = this.roles.get(key);
+    if (known !== undefined) return known;
+    const roles = await rolesIn(this.db, caseId, accountId);
+    if (roles.length > 0) {
+      if (this.roles.size >= MAX_CACHED_ROLES) this.roles.clear();
+      this.roles.set(key, roles);
+    }
+    return roles;
   }
 
   /** The member account an address is a key of, in any state (rotated, revoked), or undefined. */

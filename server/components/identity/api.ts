@@ -4,12 +4,12 @@ import { z } from "zod";
 
 import { type Authenticate, type Endpoint, endpoint, schemas } from "../../http/api.js";
 import { unauthenticated } from "../../http/errors.js";
-import type { Context } from "../../context.js";
+import type { Clock, Context } from "../../context.js";
 import type { MemberDirectory } from "./roles.js";
 import { type SignInSettings, issueChallenge, signIn } from "./sign-in.js";
-import { endSession, findSessionByToken } from "./sessions.js";
+import type { SessionStore } from "./sessions.js";
 
-export function authenticator(context: Context): Authenticate {
+export function authenticator(sessions: SessionStore, clock: Clock): Authenticate {
   return async (req: Request) => {
     const header = req.headers.authorization;
     if (header === undefined || header.trim() === "") throw unauthenticated();
@@ -18,11 +18,11 @@ export function authenticator(context: Context): Authenticate {
     if (token === undefined) {
       throw unauthenticated("Send the session token as `Authorization: Bearer <token>`.", "SESSION_INVALID");
     }
-    const session = await findSessionByToken(context.db, token);
+    const session = await sessions.find(token);
     if (session === undefined || session.ended_at !== null) {
       throw unauthenticated("This session does not exist or was signed out: sign in again.", "SESSION_INVALID");
     }
-    if (context.clock.now() >= session.expires_at) {
+    if (clock.now() >= session.expires_at) {
       throw unauthenticated("This session has expired: sign in again.", "SESSION_EXPIRED");
     }
     return { address: session.address, sessionId: session.id };
@@ -44,6 +44,7 @@ const membershipBody = z.object({
 
 export function identityEndpoints(
   context: Context,
+  sessions: SessionStore,
   members: MemberDirectory,
   settings: SignInSettings,
   limiters: { challenge: RequestHandler; signIn: RequestHandler },
@@ -99,7 +100,7 @@ export function identityEndpoints(
       tags: ["identity"],
       responses: { 204: { description: "Signed out" }, 401: { description: "No valid session" } },
       handle: async ({ caller }) => {
-        await endSession(context.db, caller.sessionId, context.clock.now());
+        await sessions.end(caller.sessionId);
         return { status: 204 };
       },
     }),
