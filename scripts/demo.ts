@@ -11,8 +11,9 @@
  *   platform; each platform's payment system reports a payment; each platform sees its own agreement
  *   only.
  *
- * Payment reports go straight to the chain, signed and sent by each platform's ORACLE key, until the
- * gateway's payment intake exists; evidence is anchored by the lawyer's key the same way.
+ * Payment reports are signed by each platform's ORACLE key and posted to the gateway, which records
+ * them on chain. Evidence is anchored by the lawyer's own key, until the gateway's evidence service
+ * exists (issue 4).
  *
  * Environment: HEJIE_URL (default http://127.0.0.1:8080), HEJIE_CHAIN_URL (default
  * http://127.0.0.1:$HEJIE_CHAIN_PORT, port 8545). Exits with 1 at the first step that fails.
@@ -33,7 +34,6 @@ import { LOCAL_MNEMONIC, borrowers, members } from "../deploy/local/parties.js";
 import { type ApiResponse, call, signIn } from "../protocol/gateway-client.js";
 import { EvidenceKind, InstalmentState } from "../protocol/enums.js";
 import { evidenceTree, newSalt, sha256Hex } from "../protocol/evidence.js";
-import { compactSignature } from "../protocol/signatures.js";
 import { endOfDayCst } from "../protocol/schedule.js";
 import { paymentReportTypes, settlementDomain, typesOf } from "../protocol/typed-data.js";
 import { evidenceAbi, registryAbi } from "../server/chain/abi.js";
@@ -186,7 +186,10 @@ async function settle(lawyer: Party, borrower: Party, caseId: Hex, terms: Terms)
   }
 }
 
-/** The platform's payment system signs a report with its ORACLE key and records it on chain. */
+/**
+ * The platform's payment system signs a report with its ORACLE key and posts it to the gateway, which
+ * records it on chain; the platform follows it until it is recorded.
+ */
 async function reportPayment(
   chain: Chain,
   platform: Party,
@@ -198,20 +201,42 @@ async function reportPayment(
 ) {
   // The bank's transaction reference stays with the platform: the chain gets a salted hash of it.
   const bankReference = keccak256(toHex(`demo-bank-ref:${settlementId}:${sequence}:${newSalt()}`));
-  const report = { settlementId, sequence, amount, paidAt, bankReference };
   const domain = settlementDomain(BigInt(chain.chainId), chain.contracts.registry);
   const signature = await oracle.signTypedData({
     domain: { ...domain, verifyingContract: domain.verifyingContract as Hex },
     types: typesOf(paymentReportTypes),
     primaryType: "PaymentReport",
-    message: report,
+    message: { settlementId, sequence, amount, paidAt, bankReference },
   });
-  const compact = compactSignature(signature);
-  await chain.send(oracle, chain.contracts.registry, registryAbi, "recordPayment", [report, compact]);
-  step(
-    `${platform.name}'s payment system reports ${yuan(amount)} paid ${new Date(Number(paidAt) * 1000).toISOString().slice(0, 10)} ` +
-      `(report #${sequence}, signed by its oracle key)`,
+  const accepted = expectStatus(
+    await call<{ id: Hex }>(GATEWAY, "POST", "/payments/reports", {
+      json: { settlementId, sequence, amount: amount.toString(), paidAt: Number(paidAt), bankReference, signature },
+    }),
+    202,
+    `${platform.name}'s payment report #${sequence}`,
   );
+  for (let waited = 0; ; waited += 250) {
+    const report = expectStatus(
+      await call<{ state: string; blockNumber: number | null; error: unknown }>(
+        GATEWAY,
+        "GET",
+        `/payments/reports/${accepted.id}`,
+        { token: platform.token },
+      ),
+      200,
+      "following the payment report",
+    );
+    if (report.state === "recorded") {
+      step(
+        `${platform.name}'s payment system reports ${yuan(amount)} paid ${new Date(Number(paidAt) * 1000).toISOString().slice(0, 10)} ` +
+          `(report #${sequence}, signed by its oracle key): accepted by the gateway, recorded in block ${report.blockNumber}`,
+      );
+      return;
+    }
+    if (report.state === "failed") throw new StepFailed(`the payment report failed: ${JSON.stringify(report.error)}`);
+    if (waited > 60_000) throw new StepFailed(`the payment report is still "${report.state}" after a minute`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 const stateNames = Object.fromEntries(Object.entries(InstalmentState).map(([name, value]) => [value, name]));

@@ -18,6 +18,8 @@ import type { CaseMembership } from "./components/cases/membership.js";
 import { type DocumentService, documentsComponent } from "./components/documents/index.js";
 import { identityComponent } from "./components/identity/index.js";
 import type { MemberDirectory } from "./components/identity/roles.js";
+import { paymentsComponent } from "./components/payments/index.js";
+import type { PaymentSubmitter } from "./components/payments/submitter.js";
 import type { Config } from "./config.js";
 import { type Clock, type Component, type Context, systemClock } from "./context.js";
 import { SqliteDb } from "./db/sqlite.js";
@@ -40,6 +42,8 @@ export interface Gateway {
   membership: CaseMembership;
   documents: DocumentService;
   agreements: AgreementService;
+  /** The payment submitter (tests run its rounds by hand). */
+  payments: PaymentSubmitter;
   components: Component[];
   endpoints: Endpoint<never, never, never>[];
   /** Stops background work and closes the database. */
@@ -74,7 +78,14 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     membership,
     documents: agreementDocumentsOf(documents.documents),
   });
-  const components: Component[] = [identity.component, cases.component, documents.component, agreements.component];
+  const payments = paymentsComponent(context, { members });
+  const components: Component[] = [
+    identity.component,
+    cases.component,
+    documents.component,
+    agreements.component,
+    payments.component,
+  ];
   await migrate(
     db,
     components.flatMap((component) => component.migrations),
@@ -95,7 +106,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     version: "0.1.0",
     description:
       "Sign in with a wallet, keep case documents encrypted, draft settlements and collect the parties' " +
-      "signatures, and register them on the chain.",
+      "signatures, register them on the chain, and take the platforms' payment reports onto it.",
   });
   const page = docsPage(document);
 
@@ -119,6 +130,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     membership,
     documents: documents.documents,
     agreements: agreements.agreements,
+    payments: payments.submitter,
     components,
     endpoints,
     close: async () => {

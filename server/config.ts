@@ -84,6 +84,14 @@ const schema = z.object({
   /** The first retry's delay; each further retry doubles it, up to HEJIE_OUTBOX_MAX_BACKOFF_MS. */
   HEJIE_OUTBOX_BACKOFF_MS: bounded(1, 3_600_000).default(1_000),
   HEJIE_OUTBOX_MAX_BACKOFF_MS: bounded(1, 86_400_000).default(300_000),
+  /** Whether this gateway runs the payment submitter ("off": accepted reports wait in SQL). */
+  HEJIE_PAYMENTS_SUBMITTER: onOff.default(true),
+  /** Payment reports per transaction at most. */
+  HEJIE_PAYMENTS_BATCH_SIZE: bounded(1, 200).default(50),
+  /** How often waiting reports are looked for: the longest a lone report waits for others to batch with. */
+  HEJIE_PAYMENTS_POLL_MS: bounded(10, 60_000).default(1_000),
+  HEJIE_PAYMENTS_MAX_BACKOFF_MS: bounded(1, 86_400_000).default(60_000),
+  HEJIE_PAYMENT_REPORT_RATE_LIMIT: positiveInt.default(6_000).describe("payment reports per client per minute"),
   HEJIE_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -128,6 +136,14 @@ export interface Config {
   sessionTtlSeconds: number;
   rateLimits: { signInPerMinute: number; uploadsPerMinute: number };
   logLevel: z.infer<typeof schema>["HEJIE_LOG_LEVEL"];
+  payments: {
+    /** Runs the submitter that records accepted reports on chain. */
+    submitter: boolean;
+    batchSize: number;
+    pollMs: number;
+    maxBackoffMs: number;
+    reportsPerMinute: number;
+  };
   agreements: {
     /** Seconds from drafting to the terms' deadline. */
     deadlineSeconds: number;
@@ -201,6 +217,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: e.HEJIE_SESSION_TTL_SECONDS,
     rateLimits: { signInPerMinute: e.HEJIE_SIGN_IN_RATE_LIMIT, uploadsPerMinute: e.HEJIE_UPLOAD_RATE_LIMIT },
     logLevel: e.HEJIE_LOG_LEVEL,
+    payments: {
+      submitter: e.HEJIE_PAYMENTS_SUBMITTER,
+      batchSize: e.HEJIE_PAYMENTS_BATCH_SIZE,
+      pollMs: e.HEJIE_PAYMENTS_POLL_MS,
+      maxBackoffMs: e.HEJIE_PAYMENTS_MAX_BACKOFF_MS,
+      reportsPerMinute: e.HEJIE_PAYMENT_REPORT_RATE_LIMIT,
+    },
     agreements: {
       deadlineSeconds: e.HEJIE_AGREEMENT_DEADLINE_SECONDS,
       outbox: {

@@ -1,5 +1,5 @@
 /**
- * docs/api.md lists every error code the gateway can send outside the documents and agreements
+ * docs/api.md lists every error code the gateway can send outside the documents, agreements and payments
  * components (which list theirs in their own READMEs), each once, with the status the code sends it
  * with, and nothing stale. The codes are read from the source with the TypeScript parser
  * (test/helpers/thrown-codes.ts).
@@ -14,7 +14,7 @@ import { thrownCodes } from "../helpers/thrown-codes.js";
 
 const ROOT = process.cwd();
 /** Components that document their codes in their own README (written by their owners). */
-const OWN_READMES = ["server/components/documents/", "server/components/agreements/"];
+const OWN_READMES = ["server/components/documents/", "server/components/agreements/", "server/components/payments/"];
 
 /** The rows of every "Error codes: …" table of docs/api.md: code, status, meaning. */
 function documentedCodes(): { code: string; status: string; meaning: string; section: string }[] {
@@ -50,7 +50,7 @@ describe("docs/api.md: error codes", () => {
     for (const { code, where } of thrown) expect(code, where).to.match(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
   });
 
-  it("documents every code thrown outside the documents and agreements components, once", () => {
+  it("documents every code thrown outside the components with their own README, once", () => {
     for (const { code, where } of thrown) {
       const rows = documented.filter((row) => row.code === code);
       expect(rows.length, `${code} (thrown at ${where}) rows in docs/api.md`).to.equal(1);
@@ -72,11 +72,15 @@ describe("docs/api.md: error codes", () => {
     expect(stale).to.deep.equal([]);
   });
 
-  it("points to the documents and agreements components' own READMEs", () => {
+  it("points to the components' own READMEs", () => {
     const page = readFileSync(join(ROOT, "docs", "api.md"), "utf8");
-    expect(page).to.match(/^## Documents$/m);
-    expect(page).to.match(/^## Agreements$/m);
-    expect(page).to.contain("server/components/documents/README.md");
-    expect(page).to.contain("server/components/agreements/README.md");
+    for (const [heading, folder] of [
+      ["Documents", "documents"],
+      ["Agreements", "agreements"],
+      ["Payments", "payments"],
+    ]) {
+      expect(page).to.match(new RegExp(`^## ${heading}$`, "m"));
+      expect(page).to.contain(`server/components/${folder}/README.md`);
+    }
   });
 });

@@ -1,4 +1,7 @@
-/** The agreements' configuration knobs: defaults, and a clear refusal of bad values at start-up. */
+/**
+ * The knobs of the gateway's background queues — the agreements' registration outbox and the payment
+ * submitter: defaults, and a clear refusal of bad values at start-up.
+ */
 import { expect } from "chai";
 
 import { ConfigError, loadConfig } from "../../server/config.js";
@@ -49,6 +52,48 @@ describe("gateway configuration: agreements and the registration outbox", () => 
         .to.throw(ConfigError)
         .with.property("message")
         .that.matches(message);
+    }
+  });
+});
+
+describe("gateway configuration: the payment submitter", () => {
+  it("defaults: the submitter on, batches of 50 every second, backoff up to a minute", () => {
+    expect(loadConfig(required).payments).to.deep.equal({
+      submitter: true,
+      batchSize: 50,
+      pollMs: 1_000,
+      maxBackoffMs: 60_000,
+      reportsPerMinute: 6_000,
+    });
+  });
+
+  it("reads every knob, and refuses bad values naming the variable", () => {
+    const config = loadConfig({
+      ...required,
+      HEJIE_PAYMENTS_SUBMITTER: "off",
+      HEJIE_PAYMENTS_BATCH_SIZE: "200",
+      HEJIE_PAYMENTS_POLL_MS: "20",
+      HEJIE_PAYMENTS_MAX_BACKOFF_MS: "5000",
+      HEJIE_PAYMENT_REPORT_RATE_LIMIT: "10",
+    });
+    expect(config.payments).to.deep.equal({
+      submitter: false,
+      batchSize: 200,
+      pollMs: 20,
+      maxBackoffMs: 5_000,
+      reportsPerMinute: 10,
+    });
+    for (const [name, value] of [
+      ["HEJIE_PAYMENTS_SUBMITTER", "sometimes"],
+      ["HEJIE_PAYMENTS_BATCH_SIZE", "201"],
+      ["HEJIE_PAYMENTS_BATCH_SIZE", "0"],
+      ["HEJIE_PAYMENTS_POLL_MS", "5"],
+      ["HEJIE_PAYMENT_REPORT_RATE_LIMIT", "0"],
+    ] as const) {
+      expect(() => loadConfig({ ...required, [name]: value }), `${name}=${value}`)
+        .to.throw(ConfigError)
+        .with.property("message")
+        .that.matches(new RegExp(name));
     }
   });
 });

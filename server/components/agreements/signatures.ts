@@ -6,31 +6,14 @@
  * contract wallets are asked on chain) does the cryptography; the gateway adds what viem tolerates and
  * the registry does not (high-s or v 0/1 forms, ERC-6492 or ERC-8010 wrapped signatures).
  */
-import {
-  type Hex,
-  type VerifyTypedDataParameters,
-  getAddress,
-  hexToBigInt,
-  recoverTypedDataAddress,
-  size,
-  slice,
-} from "viem";
+import { type Hex, type VerifyTypedDataParameters, getAddress, recoverTypedDataAddress, size, slice } from "viem";
 
 import type { ChainClients } from "../../chain/client.js";
+import { isCanonicalEcdsa } from "../../chain/ecdsa.js";
 import { type SettlementTypedData, forViem } from "./eip712.js";
 
-/** Half the secp256k1 group order (EIP-2). */
-const HALF_ORDER = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 const ERC6492_MAGIC = "0x6492649264926492649264926492649264926492649264926492649264926492";
 const ERC8010_MAGIC = "0x8010801080108010801080108010801080108010801080108010801080108010";
-
-/** A 65-byte r‖s‖v signature in the only ECDSA form the registry accepts. */
-export function isCanonicalEcdsa(signature: Hex): boolean {
-  if (size(signature) !== 65) return false;
-  const s = hexToBigInt(slice(signature, 32, 64));
-  const v = Number(hexToBigInt(slice(signature, 64, 65)));
-  return s <= HALF_ORDER && (v === 27 || v === 28);
-}
 
 function isWrapped(signature: Hex): boolean {
   if (size(signature) < 32) return false;
