@@ -405,6 +405,7 @@ describe("gateway: API quality", function () {
       "GET /docs",
       "POST /auth/challenge",
       "POST /auth/sign-in",
+      "POST /payments/reports", // the oracle's signature is the credential
     ]);
   });
 
