@@ -13,7 +13,7 @@ import type { Logger } from "pino";
 import { type Hex, type LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-import { type Anvil, startAnvil } from "../../deploy/local/anvil.js";
+import { type Anvil, type AnvilOptions, startAnvil } from "../../deploy/local/anvil.js";
 import { type Gateway, type RunningGateway, startGateway } from "../../server/app.js";
 import { type Config, loadConfig } from "../../server/config.js";
 import type { Clock } from "../../server/context.js";
@@ -71,6 +71,8 @@ export interface SystemOptions {
   logger?: Logger;
   /** Environment overrides for the gateway's configuration. */
   env?: Record<string, string>;
+  /** How to run anvil (e.g. with a state file, so that a test can stop and restart the chain). */
+  anvil?: AnvilOptions;
 }
 
 /** The gateway's environment for a deployment on `anvil`: chain, contracts, relayer, data directory. */
@@ -89,7 +91,7 @@ export async function gatewayEnv(anvil: Anvil, hejie: Hejie, dataDir: string): P
 
 /** Starts anvil, deploys and admits parties, and starts the gateway. */
 export async function startSystem(options: SystemOptions = {}): Promise<System> {
-  const anvil = await startAnvil();
+  const anvil = await startAnvil(options.anvil);
   const deploymentId = `gateway-test-${randomUUID()}`;
   const connection = await network.create({ network: "local", override: { url: anvil.url } });
   const hejie = await deployHejie(connection as never, { deploymentId });
@@ -123,7 +125,7 @@ export async function startSystem(options: SystemOptions = {}): Promise<System> 
     },
     stop: async () => {
       await running.close();
-      await anvil.stop();
+      await system.anvil.stop(); // the chain a test may have restarted
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

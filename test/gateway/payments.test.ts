@@ -7,7 +7,11 @@
  * The gateway runs with its submitter off; tests run its rounds by hand (`payments.runOnce()`), except
  * the restart test, which turns it on as a deployment would.
  */
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 import { expect } from "chai";
 import { type Hex, type LocalAccount, concat, hexToBigInt, hexToNumber, numberToHex, slice, toHex } from "viem";
@@ -24,7 +28,7 @@ import {
   signAll,
   submitSettlement,
 } from "../helpers/hejie.js";
-import { type System, startSystem, wallets } from "./harness.js";
+import { type System, gatewayEnv, startAnvil, startSystem, wallets } from "./harness.js";
 
 interface ReportReply {
   id: Hex;
@@ -47,11 +51,19 @@ describe("gateway: payment reports", function () {
   this.timeout(300_000);
   let system: System;
 
+  let stateDir: string;
+
   before(async () => {
-    system = await startSystem({ env: { HEJIE_PAYMENTS_SUBMITTER: "off", HEJIE_PAYMENTS_BATCH_SIZE: "10" } });
+    stateDir = mkdtempSync(join(tmpdir(), "hejie-payments-chain-"));
+    system = await startSystem({
+      env: { HEJIE_PAYMENTS_SUBMITTER: "off", HEJIE_PAYMENTS_BATCH_SIZE: "10" },
+      // A chain kept in a file, so that the outage test can stop it and start it again.
+      anvil: { stateFile: join(stateDir, "anvil-state.json"), stateInterval: 1 },
+    });
   });
   after(async () => {
     await system?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
   });
 
   const agreement = () => registerSettlement(system.hejie) as Promise<Hex>;
@@ -263,5 +275,82 @@ describe("gateway: payment reports", function () {
     ]);
     system.config.payments.submitter = false;
     await system.restart();
+  });
+
+  /** The gateway as its own process (`npm run gateway`'s command) on `dataDir`; resolves once it listens. */
+  async function gatewayProcess(dataDir: string, env: Record<string, string>) {
+    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+      env: { ...process.env, ...(await gatewayEnv(system.anvil, system.hejie, dataDir)), HEJIE_PORT: "0", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    const url = await new Promise<string>((resolve, reject) => {
+      const look = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /Hejie gateway listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match !== null) resolve(match[1]!);
+      };
+      child.stdout?.on("data", look);
+      child.stderr?.on("data", look);
+      child.once("exit", (code, signal) => reject(new Error(`gateway exited (${code ?? signal}):\n${output}`)));
+    });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    return { url, child, exited };
+  }
+
+  it("killed with SIGKILL after acknowledging reports: the next process records each of them once", async () => {
+    const id = await agreement();
+    const dataDir = mkdtempSync(join(tmpdir(), "hejie-payments-kill-"));
+    const gateways = [];
+    try {
+      const first = await gatewayProcess(dataDir, { HEJIE_PAYMENTS_SUBMITTER: "off" });
+      gateways.push(first);
+      for (const sequence of [0, 1, 2]) {
+        const reply = await call(first.url, "POST", "/payments/reports", { json: await signed(id, sequence, 3_000n) });
+        expect(reply.status).to.equal(202);
+      }
+      first.child.kill("SIGKILL"); // no shutdown at all: only what was committed before each 202 remains
+      await first.exited;
+
+      const second = await gatewayProcess(dataDir, { HEJIE_PAYMENTS_POLL_MS: "50" });
+      gateways.push(second);
+      for (let waited = 0; (await reportCount(id)) < 3 && waited < 30_000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      second.child.kill("SIGTERM");
+      await second.exited;
+      const third = await gatewayProcess(dataDir, { HEJIE_PAYMENTS_POLL_MS: "50" });
+      gateways.push(third);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect([await reportCount(id), await paidTotal(id)]).to.deep.equal([3, 9_000n]);
+    } finally {
+      for (const { child, exited } of gateways) {
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("the chain node down while reports arrive: 503 and nothing stored; accepted ones wait and are recorded after", async () => {
+    const id = await agreement();
+    const before = await post(await signed(id, 0, 1_000n));
+    expect(before.status).to.equal(202);
+    const body = await signed(id, 1, 1_000n);
+    const { port } = system.anvil;
+    await system.anvil.stop(); // writes the chain's state file
+    const count = await storedReports();
+    const during = await post(body);
+    expect([during.status, during.body.error?.code]).to.deep.equal([503, "CHAIN_UNAVAILABLE"]);
+    expect(await storedReports()).to.equal(count);
+    let failure: unknown;
+    await system.gateway.payments.runOnce().catch((error: unknown) => (failure = error));
+    expect(failure, "a round fails while the node is down").to.be.instanceOf(Error);
+    expect(await stateOf(before.body.id)).to.equal("accepted");
+
+    system.anvil = await startAnvil({ port, stateFile: join(stateDir, "anvil-state.json"), stateInterval: 1 });
+    expect((await post(body)).status).to.equal(202);
+    expect(await system.gateway.payments.runOnce()).to.equal(2);
+    expect([await reportCount(id), await paidTotal(id)]).to.deep.equal([2, 2_000n]);
   });
 });
