@@ -72,7 +72,7 @@ const schema = z.object({
   HEJIE_AUDIT_ANCHOR_INTERVAL_SECONDS: integer.default(0),
   HEJIE_SESSION_TTL_SECONDS: positiveInt.default(12 * 60 * 60),
   HEJIE_SIGN_IN_RATE_LIMIT: positiveInt.default(30).describe("sign-in attempts per client IP address per minute"),
-  HEJIE_UPLOAD_RATE_LIMIT: positiveInt.default(60).describe("uploads per caller per minute"),
+  HEJIE_UPLOAD_RATE_LIMIT: positiveInt.default(60).describe("uploads per client IP address per minute"),
   HEJIE_CONFIRMATIONS: integer.default(1),
   /** How long the parties have to sign a draft: its terms' `deadline` is this long after drafting. */
   HEJIE_AGREEMENT_DEADLINE_SECONDS: bounded(3_600, 366 * 86_400).default(7 * 86_400),

@@ -9,7 +9,7 @@ import { getAddress, hashTypedData } from "viem";
 
 import { type DisclosureGrant, disclosureDomain, disclosureGrantTypes } from "../../../protocol/typed-data.js";
 import type { ChainClients } from "../../chain/client.js";
-import { badRequest, conflict, forbidden, notFound } from "../../http/errors.js";
+import { badRequest, conflict, forbidden, isChainUnavailable, notFound } from "../../http/errors.js";
 import { appendAudit } from "./audit.js";
 import { documentDeleted, type Address, type DocumentService, type DocumentsDeps } from "./service.js";
 import { type Grant, findDocument, findGrant, grantsOfDocument, insertGrant, revokeGrant } from "./repository.js";
@@ -96,7 +96,11 @@ export class GrantService {
     });
     const valid = await chain.public
       .verifyTypedData({ ...typed, address: granter, signature: submission.signature })
-      .catch(() => false);
+      .catch((error: unknown) => {
+        // A node that does not answer is an outage (503), not a bad signature.
+        if (isChainUnavailable(error)) throw error;
+        return false;
+      });
     if (!valid) {
       throw await refuse(
         "GRANT_SIGNATURE_INVALID",
