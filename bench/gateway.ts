@@ -22,13 +22,10 @@
  * baseline alternate, so both see the same machine. Writes `bench/gateway.json`; prints a table with
  * the targets. A missed target fails the run only with `BENCH_STRICT=1`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { createCipheriv, createHash, randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 
 import { network } from "hardhat";
 
@@ -36,8 +33,8 @@ import { call, signIn } from "../protocol/gateway-client.js";
 import { gatewayEnv, startAnvil, wallets } from "../test/gateway/harness.js";
 import { deployHejie } from "../test/helpers/hejie.js";
 import { freePort } from "../test/helpers/ports.js";
+import { type Child, ROOT, agent, median, round, send, startProcess, timed } from "./processes.js";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const OUTPUT = join(ROOT, "bench", "gateway.json");
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -50,84 +47,6 @@ const SCENARIOS = {
 };
 const READS = { perRound: 20_000, concurrency: 16, warmup: 5_000 };
 const TARGETS = { upload1MiB: 0.7, authRead: 0.5 };
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
-};
-const round = (value: number, digits: number) => Number(value.toFixed(digits));
-
-interface Child {
-  url: string;
-  process: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Starts a TypeScript entry point as a process on the project's Node and waits until `probe` answers. */
-async function startProcess(entry: string, args: string[], env: Record<string, string>, port: number, probe: string) {
-  // BENCH_PROFILE_DIR: write a V8 CPU profile of each server process there (open it in Chrome's DevTools).
-  const profile =
-    process.env.BENCH_PROFILE_DIR === undefined
-      ? []
-      : ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", join(ROOT, entry), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const started = Date.now();
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${entry} exited (${child.exitCode}):\n${stderr}`);
-    const ok = await fetch(`${url}${probe}`).then(
-      (response) => response.status < 500,
-      () => false,
-    );
-    if (ok) break;
-    if (Date.now() - started > 60_000) throw new Error(`${entry} did not start:\n${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  } satisfies Child;
-}
-
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-
-/** One HTTP request over the shared keep-alive agent; resolves with the status once the body is read. */
-function send(url: string, method: string, headers: Record<string, string>, body?: Buffer): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers, agent }, (res) => {
-      res.on("data", () => undefined);
-      res.on("end", () => resolve(res.statusCode ?? 0));
-      res.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
-/** Runs `count` tasks with `concurrency` in flight; returns the elapsed seconds. */
-async function timed(count: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
-  let next = 0;
-  const started = process.hrtime.bigint();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < count; i = next++) await task(i);
-    }),
-  );
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
 
 /** The baseline: SHA-256 and AES-256-GCM (fresh key and nonce) over each document, one after another. */
 function rawPipeline(documents: Buffer[], count: number): number {
