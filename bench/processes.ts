@@ -23,7 +23,13 @@ export interface Child {
 }
 
 /** Starts a TypeScript entry point as a process on the project's Node and waits until `probe` answers. */
-export async function startProcess(entry: string, args: string[], env: Record<string, string>, port: number, probe: string) {
+export async function startProcess(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  probe: string,
+) {
   // BENCH_PROFILE_DIR: write a V8 CPU profile of each server process there (open it in Chrome's DevTools).
   const profile =
     process.env.BENCH_PROFILE_DIR === undefined
@@ -86,4 +92,3 @@ export async function timed(count: number, concurrency: number, task: (i: number
   );
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
-
