@@ -6,34 +6,25 @@
  *   The lawyer opens a case, uploads the loan contract and a formal letter; the settlement waives the
  *   late fees and reduces the interest, and reschedules the rest monthly from the instalment he missed;
  *   the three sign; Anjia's payment system reports two payments, the second late; the compliance view
- *   shows it; the lawyer anchors the evidence and verifies it as a court would.
+ *   shows it; the lawyer submits the evidence, the gateway anchors it, a court verifies it.
  * - Case 2: Mr Zhang owes three platforms. One case holds three agreements, each signed by its
  *   platform; each platform's payment system reports a payment; each platform sees its own agreement
  *   only.
  *
  * Payment reports are signed by each platform's ORACLE key and posted to the gateway, which records
- * them on chain. Evidence is anchored by the lawyer's own key, until the gateway's evidence service
- * exists (issue 4).
+ * them on chain; evidence is submitted to the gateway, which anchors it. What a court or a platform
+ * checks on its own is read straight from the chain.
  *
  * Environment: HEJIE_URL (default http://127.0.0.1:8080), HEJIE_CHAIN_URL (default
  * http://127.0.0.1:$HEJIE_CHAIN_PORT, port 8545). Exits with 1 at the first step that fails.
  */
-import {
-  type Hex,
-  type LocalAccount,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  http,
-  keccak256,
-  toHex,
-} from "viem";
+import { type Hex, type LocalAccount, createPublicClient, defineChain, http, keccak256, toHex } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
 import { LOCAL_MNEMONIC, borrowers, members } from "../deploy/local/parties.js";
 import { type ApiResponse, call, signIn } from "../protocol/gateway-client.js";
-import { EvidenceKind, InstalmentState } from "../protocol/enums.js";
-import { evidenceTree, newSalt, sha256Hex } from "../protocol/evidence.js";
+import { InstalmentState } from "../protocol/enums.js";
+import { newSalt, sha256Hex } from "../protocol/evidence.js";
 import { endOfDayCst } from "../protocol/schedule.js";
 import { paymentReportTypes, settlementDomain, typesOf } from "../protocol/typed-data.js";
 import { evidenceAbi, registryAbi } from "../server/chain/abi.js";
@@ -71,7 +62,7 @@ async function party(name: string, index: number): Promise<Party> {
   return { name, wallet, token: await signIn(GATEWAY, wallet) };
 }
 
-/** Chain access for what the gateway does not relay yet: payment reports and evidence anchors. */
+/** Read access to the chain, for the checks a court or a platform makes without the gateway. */
 async function connectChain() {
   const info = expectStatus(
     await call<{ chainId: number; contracts: { registry: Hex; evidence: Hex } }>(GATEWAY, "GET", "/chain"),
@@ -85,14 +76,7 @@ async function connectChain() {
     rpcUrls: { default: { http: [CHAIN] } },
   });
   const client = createPublicClient({ chain, transport: http(CHAIN) });
-  const send = async (wallet: LocalAccount, address: Hex, abi: typeof registryAbi, name: string, args: unknown[]) => {
-    const writer = createWalletClient({ account: wallet, chain, transport: http(CHAIN) });
-    const hash = await writer.writeContract({ address, abi, functionName: name, args });
-    const receipt = await client.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success") throw new StepFailed(`${name} reverted (transaction ${hash})`);
-    return receipt;
-  };
-  return { ...info, client, send };
+  return { ...info, client };
 }
 type Chain = Awaited<ReturnType<typeof connectChain>>;
 
@@ -266,43 +250,81 @@ async function instalmentStates(chain: Chain, settlementId: Hex, first: number):
   return views.slice(0, first).map((view, i) => `#${i + 1} ${stateNames[view.state]}`);
 }
 
-/** The lawyer anchors documents' hashes as one Merkle root; then verifies each as a court would. */
-async function anchorAndVerify(chain: Chain, lawyer: Party, caseId: Hex, documents: { id: Hex; name: string }[]) {
-  const leaves = [];
+interface VerifyAnswer {
+  anchored: boolean;
+  anchors: { verified: boolean; root: Hex; salt: Hex; proof: Hex[]; blockNumber: number }[];
+}
+
+/**
+ * The lawyer submits documents as evidence; the gateway anchors them as one Merkle root; a court then
+ * verifies each file through the gateway, and once more on its own against the chain.
+ */
+async function anchorAndVerify(
+  chain: Chain,
+  lawyer: Party,
+  caseId: Hex,
+  documents: { id: Hex; name: string; bytes: Buffer }[],
+) {
   for (const document of documents) {
-    const content = await fetch(`${GATEWAY}/cases/${caseId}/documents/${document.id}/content`, {
-      headers: { authorization: `Bearer ${lawyer.token}` },
-    });
-    if (content.status !== 200) throw new StepFailed(`downloading ${document.name}: ${content.status}`);
-    const bytes = new Uint8Array(await content.arrayBuffer());
-    leaves.push({ ...document, bytes, sha256: sha256Hex(bytes), salt: newSalt() });
+    expectStatus(
+      await call(GATEWAY, "POST", `/cases/${caseId}/evidence`, {
+        token: lawyer.token,
+        json: { documentId: document.id },
+      }),
+      202,
+      `submitting ${document.name} as evidence`,
+    );
   }
-  const tree = evidenceTree(leaves);
-  await chain.send(lawyer.wallet, chain.contracts.evidence, evidenceAbi, "anchor", [
-    tree.root,
-    caseId,
-    EvidenceKind.Other,
-    leaves.length,
-  ]);
-  step(`${lawyer.name} anchors ${leaves.length} documents as one Merkle root ${tree.root.slice(0, 18)}…`);
-  const verify = (sha256: string, salt: string, proof: string[]) =>
-    chain.client.readContract({
+  step(
+    `${lawyer.name} submits ${documents.length} documents as evidence; the gateway queues their SHA-256 with fresh salts`,
+  );
+  for (let waited = 0; ; waited += 500) {
+    const items = expectStatus(
+      await call<{ state: string; anchor: { root: Hex; blockNumber: number } | null }[]>(
+        GATEWAY,
+        "GET",
+        `/cases/${caseId}/evidence`,
+        { token: lawyer.token },
+      ),
+      200,
+      "reading the case's evidence",
+    );
+    if (items.every((item) => item.state === "anchored")) {
+      step(
+        `the gateway anchors them as one Merkle root ${items[0]!.anchor!.root.slice(0, 18)}… in block ${items[0]!.anchor!.blockNumber}`,
+      );
+      break;
+    }
+    if (waited > 120_000) throw new StepFailed("the evidence is still not anchored after two minutes");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  const verifyFile = async (bytes: Buffer) =>
+    expectStatus(
+      await call<VerifyAnswer>(GATEWAY, "POST", "/verify/file", {
+        body: bytes,
+        contentType: "application/octet-stream",
+      }),
+      200,
+      "verifying a file",
+    );
+  for (const document of documents) {
+    const answer = await verifyFile(document.bytes);
+    const [anchor] = answer.anchors;
+    if (!answer.anchored || anchor === undefined) throw new StepFailed(`${document.name} does not verify`);
+    // The court's own check, through a node and not the gateway: SHA-256, salt and proof against the root.
+    const onChain = (await chain.client.readContract({
       address: chain.contracts.evidence,
       abi: evidenceAbi,
       functionName: "verifyDocument",
-      args: [tree.root, sha256, salt, proof],
-    }) as Promise<boolean>;
-  for (const [i, leaf] of leaves.entries()) {
-    const ok = await verify(leaf.sha256, leaf.salt, tree.getProof(i));
-    if (!ok) throw new StepFailed(`${leaf.name} does not verify against the anchored root`);
-    step(`a court checks "${leaf.name}" (SHA-256, salt, proof) against the chain: verified`);
+      args: [anchor.root, sha256Hex(document.bytes), anchor.salt, anchor.proof],
+    })) as boolean;
+    if (!onChain) throw new StepFailed(`${document.name}: the chain does not confirm the gateway's proof`);
+    step(`a court verifies "${document.name}": the gateway's proof holds, and the registry confirms it on its own`);
   }
-  const altered = Buffer.from(leaves[0]!.bytes);
+  const altered = Buffer.from(documents[0]!.bytes);
   altered[0] = altered[0]! ^ 1;
-  if (await verify(sha256Hex(altered), leaves[0]!.salt, tree.getProof(0))) {
-    throw new StepFailed("an altered document verified");
-  }
-  step(`a copy of "${leaves[0]!.name}" with one bit changed does not verify`);
+  if ((await verifyFile(altered)).anchored) throw new StepFailed("an altered document verified");
+  step(`a copy of "${documents[0]!.name}" with one bit changed was never anchored`);
 }
 
 async function openCase(lawyer: Party, title: string, borrower: Party, platforms: Party[]): Promise<Hex> {

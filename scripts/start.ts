@@ -96,6 +96,8 @@ async function main(): Promise<void> {
       HEJIE_ACCESS_MANAGER_ADDRESS: deployment.accessManager,
       HEJIE_RELAYER_KEY: process.env.HEJIE_RELAYER_KEY ?? hexKey(RELAYER_INDEX),
       HEJIE_LOG_LEVEL: process.env.HEJIE_LOG_LEVEL ?? "warn",
+      // Locally, evidence is anchored within seconds rather than batched for a minute.
+      HEJIE_EVIDENCE_MAX_WAIT_SECONDS: process.env.HEJIE_EVIDENCE_MAX_WAIT_SECONDS ?? "3",
     });
     running = await startGateway(config);
     printSummary(dataDir, anvil.url, running.url, deployment);

@@ -18,6 +18,8 @@ import type { CaseMembership } from "./components/cases/membership.js";
 import { type DocumentService, documentsComponent } from "./components/documents/index.js";
 import { identityComponent } from "./components/identity/index.js";
 import type { MemberDirectory } from "./components/identity/roles.js";
+import { evidenceComponent } from "./components/evidence/index.js";
+import type { EvidenceService } from "./components/evidence/service.js";
 import { paymentsComponent } from "./components/payments/index.js";
 import type { PaymentSubmitter } from "./components/payments/submitter.js";
 import type { Config } from "./config.js";
@@ -44,6 +46,7 @@ export interface Gateway {
   agreements: AgreementService;
   /** The payment submitter (tests run its rounds by hand). */
   payments: PaymentSubmitter;
+  evidence: EvidenceService;
   components: Component[];
   endpoints: Endpoint<never, never, never>[];
   /** Stops background work and closes the database. */
@@ -79,12 +82,17 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     documents: agreementDocumentsOf(documents.documents),
   });
   const payments = paymentsComponent(context, { members });
+  const evidence = evidenceComponent(context, {
+    membership,
+    documents: agreementDocumentsOf(documents.documents),
+  });
   const components: Component[] = [
     identity.component,
     cases.component,
     documents.component,
     agreements.component,
     payments.component,
+    evidence.component,
   ];
   await migrate(
     db,
@@ -131,6 +139,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     documents: documents.documents,
     agreements: agreements.agreements,
     payments: payments.submitter,
+    evidence: evidence.evidence,
     components,
     endpoints,
     close: async () => {

@@ -92,6 +92,12 @@ const schema = z.object({
   HEJIE_PAYMENTS_POLL_MS: bounded(10, 60_000).default(1_000),
   HEJIE_PAYMENTS_MAX_BACKOFF_MS: bounded(1, 86_400_000).default(60_000),
   HEJIE_PAYMENT_REPORT_RATE_LIMIT: positiveInt.default(6_000).describe("payment reports per client per minute"),
+  /** Whether this gateway anchors queued evidence ("off": items wait in SQL). */
+  HEJIE_EVIDENCE_ANCHORER: onOff.default(true),
+  /** Evidence items of one case anchored together at most. */
+  HEJIE_EVIDENCE_BATCH_SIZE: bounded(1, 10_000).default(100),
+  /** The longest an item waits for others before its case's batch is anchored anyway. */
+  HEJIE_EVIDENCE_MAX_WAIT_SECONDS: bounded(1, 86_400).default(60),
   HEJIE_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -136,6 +142,12 @@ export interface Config {
   sessionTtlSeconds: number;
   rateLimits: { signInPerMinute: number; uploadsPerMinute: number };
   logLevel: z.infer<typeof schema>["HEJIE_LOG_LEVEL"];
+  evidence: {
+    /** Runs the anchorer. */
+    anchorer: boolean;
+    batchSize: number;
+    maxWaitMs: number;
+  };
   payments: {
     /** Runs the submitter that records accepted reports on chain. */
     submitter: boolean;
@@ -217,6 +229,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlSeconds: e.HEJIE_SESSION_TTL_SECONDS,
     rateLimits: { signInPerMinute: e.HEJIE_SIGN_IN_RATE_LIMIT, uploadsPerMinute: e.HEJIE_UPLOAD_RATE_LIMIT },
     logLevel: e.HEJIE_LOG_LEVEL,
+    evidence: {
+      anchorer: e.HEJIE_EVIDENCE_ANCHORER,
+      batchSize: e.HEJIE_EVIDENCE_BATCH_SIZE,
+      maxWaitMs: e.HEJIE_EVIDENCE_MAX_WAIT_SECONDS * 1000,
+    },
     payments: {
       submitter: e.HEJIE_PAYMENTS_SUBMITTER,
       batchSize: e.HEJIE_PAYMENTS_BATCH_SIZE,

@@ -406,6 +406,8 @@ describe("gateway: API quality", function () {
       "POST /auth/challenge",
       "POST /auth/sign-in",
       "POST /payments/reports", // the oracle's signature is the credential
+      "POST /verify", // courts verify without an account
+      "POST /verify/file",
     ]);
   });
 

@@ -97,3 +97,21 @@ describe("gateway configuration: the payment submitter", () => {
     }
   });
 });
+
+describe("gateway configuration: the evidence anchorer", () => {
+  it("defaults to batches of 100 or a minute's wait, and reads and checks its knobs", () => {
+    expect(loadConfig(required).evidence).to.deep.equal({ anchorer: true, batchSize: 100, maxWaitMs: 60_000 });
+    expect(
+      loadConfig({
+        ...required,
+        HEJIE_EVIDENCE_ANCHORER: "off",
+        HEJIE_EVIDENCE_BATCH_SIZE: "5",
+        HEJIE_EVIDENCE_MAX_WAIT_SECONDS: "3",
+      }).evidence,
+    ).to.deep.equal({ anchorer: false, batchSize: 5, maxWaitMs: 3_000 });
+    expect(() => loadConfig({ ...required, HEJIE_EVIDENCE_MAX_WAIT_SECONDS: "0" }))
+      .to.throw(ConfigError)
+      .with.property("message")
+      .that.matches(/HEJIE_EVIDENCE_MAX_WAIT_SECONDS/);
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * Evidence: a case's lawyer marks a case document as evidence; its SHA-256 (what courts compute) and
+ * a fresh salt are queued; the anchorer puts each case's waiting items in a Merkle tree
+ * (`protocol/evidence.ts`, the tree the EvidenceRegistry verifies) and anchors the root on chain, every
+ * `batchSize` items or once the oldest has waited `maxWaitMs`; each item keeps its proof. Anyone holding
+ * a file (or its SHA-256) can then ask whether and when it was anchored, and the answer is checked
+ * against the chain at the time of asking.
+ *
+ * Crash safety: a round's tree depends only on the set of items in it (sorted leaves), so after a
+ * crash between the anchoring transaction and its record the next round rebuilds the same root, finds
+ * it anchored on chain (`AlreadyAnchored`) and records the anchor from its `Anchored` event instead.
+ */
+import { randomUUID } from "node:crypto";
+
+import type { Logger } from "pino";
+import { type Hex, getAddress } from "viem";
+
+import { EvidenceKind } from "../../../protocol/enums.js";
+import { evidenceTree, newSalt } from "../../../protocol/evidence.js";
+import { evidenceAbi } from "../../chain/abi.js";
+import type { ChainClients } from "../../chain/client.js";
+import type { Clock } from "../../context.js";
+import type { Db } from "../../db/database.js";
+import { conflict, forbidden } from "../../http/errors.js";
+import type { AgreementDocuments } from "../agreements/documents.js";
+import type { CaseMembership } from "../cases/membership.js";
+import {
+  type EvidenceAnchor,
+  type EvidenceItem,
+  findAnchor,
+  insertItem,
+  itemsOfCase,
+  itemsWithSha256,
+  recordAnchor,
+  waitingItems,
+} from "./repository.js";
+
+export interface EvidenceSettings {
+  /** Items of one case anchored together at most. */
+  batchSize: number;
+  /** The longest an item waits for others before its case's batch is anchored anyway. */
+  maxWaitMs: number;
+}
+
+export interface EvidenceDeps {
+  db: Db;
+  chain: ChainClients;
+  clock: Clock;
+  logger: Logger;
+  membership: CaseMembership;
+  documents: AgreementDocuments;
+  settings: EvidenceSettings;
+}
+
+/** What `verify` finds for one anchored copy of the file, checked against the chain now. */
+export interface Verification {
+  verified: boolean;
+  evidenceId: string;
+  caseId: Hex;
+  documentId: Hex;
+  sha256: Hex;
+  salt: Hex;
+  proof: Hex[];
+  root: Hex;
+  txHash: Hex;
+  blockNumber: number;
+  blockHash: Hex;
+  /** The block time the registry recorded, Unix seconds. */
+  anchoredAt: number;
+  submitter: Hex;
+  chainId: number;
+  contract: Hex;
+}
+
+export class EvidenceService {
+  constructor(private readonly deps: EvidenceDeps) {}
+
+  /** Queues a case document as evidence (the case's lawyer only). */
+  async submit(caseId: Hex, documentId: Hex, caller: Hex): Promise<EvidenceItem> {
+    const { db, clock, membership, documents } = this.deps;
+    const roles = await membership.requireParty(caseId, caller);
+    if (!roles.includes("lawyer")) {
+      throw forbidden("Only the case's lawyer submits evidence.", "NOT_THE_LAWYER", { caseId });
+    }
+    const sha256 = (await documents.sha256Of(caseId, documentId)).toLowerCase() as Hex;
+    const item: EvidenceItem = {
+      id: randomUUID(),
+      caseId: caseId.toLowerCase() as Hex,
+      documentId: documentId.toLowerCase() as Hex,
+      sha256,
+      salt: newSalt() as Hex,
+      submittedBy: getAddress(caller),
+      queuedAt: clock.now(),
+      root: null,
+      proof: null,
+    };
+    if (!(await insertItem(db, item))) {
+      throw conflict("ALREADY_EVIDENCE", "This document is evidence of the case already.", { caseId, documentId });
+    }
+    return item;
+  }
+
+  async ofCase(caseId: Hex, caller: Hex): Promise<{ item: EvidenceItem; anchor: EvidenceAnchor | undefined }[]> {
+    await this.deps.membership.requireParty(caseId, caller);
+    const items = await itemsOfCase(this.deps.db, caseId.toLowerCase());
+    return Promise.all(
+      items.map(async (item) => ({
+        item,
+        anchor: item.root === null ? undefined : await findAnchor(this.deps.db, item.root),
+      })),
+    );
+  }
+
+  /**
+   * One anchoring round: for each case whose waiting items fill a batch or have waited long enough,
+   * anchors up to `batchSize` of them. Resolves with how many items were anchored. Public for tests.
+   */
+  async anchorRound(force = false): Promise<number> {
+    const { db, clock, settings } = this.deps;
+    const byCase = new Map<Hex, EvidenceItem[]>();
+    for (const item of await waitingItems(db)) byCase.set(item.caseId, [...(byCase.get(item.caseId) ?? []), item]);
+    let anchored = 0;
+    for (const [caseId, items] of byCase) {
+      const due = force || items.length >= settings.batchSize || clock.now() - items[0]!.queuedAt >= settings.maxWaitMs;
+      if (!due) continue;
+      const batch = items.slice(0, settings.batchSize);
+      await this.anchorBatch(caseId, batch);
+      anchored += batch.length;
+    }
+    return anchored;
+  }
+
+  private async anchorBatch(caseId: Hex, batch: EvidenceItem[]): Promise<void> {
+    const { db, chain, clock, logger } = this.deps;
+    const tree = evidenceTree(batch);
+    const root = tree.root.toLowerCase() as Hex;
+    let txHash: Hex;
+    const onChain = await this.anchorOnChain(root);
+    if (onChain.anchoredAt === 0) {
+      txHash = await chain.relayer.writeContract({
+        address: chain.contracts.evidence,
+        abi: evidenceAbi,
+        functionName: "anchor",
+        args: [root, caseId, EvidenceKind.Other, batch.length],
+      });
+    } else {
+      // Anchored by a round that crashed before recording it: take the transaction from the event.
+      const [event] = await chain.public.getContractEvents({
+        address: chain.contracts.evidence,
+        abi: evidenceAbi,
+        eventName: "Anchored",
+        args: { root },
+        fromBlock: BigInt(onChain.blockNumber),
+        toBlock: BigInt(onChain.blockNumber),
+      });
+      if (event === undefined) throw new Error(`root ${root} is anchored but its event was not found`);
+      txHash = event.transactionHash;
+    }
+    const receipt = await chain.public.waitForTransactionReceipt({
+      hash: txHash,
+      confirmations: Math.max(1, chain.confirmations),
+    });
+    if (receipt.status !== "success") throw new Error(`anchoring transaction ${txHash} reverted`);
+    const block = await chain.public.getBlock({ blockHash: receipt.blockHash });
+    await recordAnchor(
+      db,
+      {
+        root,
+        caseId,
+        leafCount: batch.length,
+        txHash,
+        blockNumber: Number(receipt.blockNumber),
+        blockHash: receipt.blockHash,
+        blockTime: Number(block.timestamp),
+        anchoredAt: clock.now(),
+      },
+      batch.map((item, i) => ({ id: item.id, proof: tree.getProof(i) })),
+    );
+    logger.info({ root, caseId, items: batch.length, txHash }, "evidence anchored");
+  }
+
+  private async anchorOnChain(root: Hex) {
+    const anchor = (await this.deps.chain.public.readContract({
+      address: this.deps.chain.contracts.evidence,
+      abi: evidenceAbi,
+      functionName: "getAnchor",
+      args: [root],
+    })) as { submitter: Hex; anchoredAt: number; blockNumber: number };
+    return {
+      submitter: anchor.submitter,
+      anchoredAt: Number(anchor.anchoredAt),
+      blockNumber: Number(anchor.blockNumber),
+    };
+  }
+
+  /** Every anchored item with this SHA-256, each proof checked against the chain now. */
+  async verify(sha256: Hex): Promise<Verification[]> {
+    const { db, chain } = this.deps;
+    const found: Verification[] = [];
+    for (const item of await itemsWithSha256(db, sha256)) {
+      const anchor = (await findAnchor(db, item.root!))!;
+      const verified = (await chain.public.readContract({
+        address: chain.contracts.evidence,
+        abi: evidenceAbi,
+        functionName: "verifyDocument",
+        args: [item.root, item.sha256, item.salt, item.proof],
+      })) as boolean;
+      const onChain = await this.anchorOnChain(item.root!);
+      found.push({
+        verified,
+        evidenceId: item.id,
+        caseId: item.caseId,
+        documentId: item.documentId,
+        sha256: item.sha256,
+        salt: item.salt,
+        proof: item.proof!,
+        root: item.root!,
+        txHash: anchor.txHash,
+        blockNumber: anchor.blockNumber,
+        blockHash: anchor.blockHash,
+        anchoredAt: onChain.anchoredAt,
+        submitter: getAddress(onChain.submitter),
+        chainId: chain.chain.id,
+        contract: chain.contracts.evidence,
+      });
+    }
+    return found;
+  }
+}
