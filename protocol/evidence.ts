@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from "node:crypto";
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
+import { AbiCoder, keccak256 } from "ethers";
 
 export const EVIDENCE_LEAF_ENCODING = ["bytes32", "bytes32"] as const;
 
@@ -29,4 +30,9 @@ export function evidenceTree(leaves: readonly EvidenceLeaf[]): StandardMerkleTre
     leaves.map((l) => [l.sha256, l.salt] as [string, string]),
     [...EVIDENCE_LEAF_ENCODING],
   );
+}
+
+/** The leaf hash the tree and the registry use: keccak256(keccak256(abi.encode(sha256, salt))). */
+export function evidenceLeafHash(leaf: EvidenceLeaf): string {
+  return keccak256(keccak256(AbiCoder.defaultAbiCoder().encode([...EVIDENCE_LEAF_ENCODING], [leaf.sha256, leaf.salt])));
 }

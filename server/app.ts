@@ -82,10 +82,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     documents: agreementDocumentsOf(documents.documents),
   });
   const payments = paymentsComponent(context, { members });
-  const evidence = evidenceComponent(context, {
-    membership,
-    documents: agreementDocumentsOf(documents.documents),
-  });
+  const evidence = evidenceComponent(context, { membership, members, documents: documents.documents });
   const components: Component[] = [
     identity.component,
     cases.component,

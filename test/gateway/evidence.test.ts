@@ -13,7 +13,7 @@ import type { Hex } from "viem";
 
 import { call, signIn } from "../../protocol/gateway-client.js";
 import { EvidenceKind } from "../../protocol/enums.js";
-import { evidenceTree } from "../../protocol/evidence.js";
+import { evidenceLeafHash, evidenceTree } from "../../protocol/evidence.js";
 import { Roles } from "../../protocol/roles.js";
 import { openCase, uploadDocument } from "./agreements-fixture.js";
 import { type System, startSystem, wallets } from "./harness.js";
@@ -149,5 +149,70 @@ describe("gateway: evidence anchoring and verification", function () {
       root.toLowerCase(),
       sent!.hash,
     ]);
+  });
+
+  it("a court report (JSON and printable HTML) carries everything to verify the file without the gateway", async () => {
+    const bytes = randomBytes(3000);
+    const uploaded = await call<{ id: Hex }>(
+      system.url,
+      "POST",
+      `/cases/${caseId}/documents?name=${encodeURIComponent('<i>loan & "letter"<i>.pdf')}&kind=evidence`,
+      { token: lawyer, body: bytes, contentType: "application/pdf" },
+    );
+    expect(uploaded.status, JSON.stringify(uploaded.body)).to.equal(201);
+    const queued = await submit(lawyer, uploaded.body.id);
+    expect(queued.status, JSON.stringify(queued.body)).to.equal(202);
+    const early = await call<{ error: { code: string } }>(system.url, "GET", `/evidence/${queued.body.id}/report`, {
+      token: lawyer,
+    });
+    expect([early.status, early.body.error.code]).to.deep.equal([409, "NOT_ANCHORED_YET"]);
+    await system.gateway.evidence.anchorRound(true);
+
+    const report = (
+      await call<{
+        document: { name: string; size: number; sha256: Hex };
+        leaf: { salt: Hex; hash: Hex };
+        proof: Hex[];
+        root: Hex;
+        anchor: { txHash: Hex; blockNumber: number; blockHash: Hex; blockTime: number; chainId: number; contract: Hex };
+        submittedBy: { address: Hex; role: string; identityCommitment: Hex };
+        verification: { verified: boolean };
+        howToVerify: string[];
+      }>(system.url, "GET", `/evidence/${queued.body.id}/report`, { token: borrower })
+    ).body;
+    expect(report.document).to.include({ name: '<i>loan & "letter"<i>.pdf', size: 3000, sha256: sha256Of(bytes) });
+    expect(report.leaf.hash).to.equal(evidenceLeafHash({ sha256: sha256Of(bytes), salt: report.leaf.salt }));
+    expect(report.verification.verified).to.equal(true);
+    expect([report.anchor.chainId, report.anchor.contract]).to.deep.equal([
+      31337,
+      await system.hejie.evidence.getAddress(),
+    ]);
+    // What the report says, checked against the chain by the test itself.
+    const tx = await system.hejie.ethers.provider.getTransactionReceipt(report.anchor.txHash);
+    expect([tx!.blockNumber, tx!.blockHash]).to.deep.equal([report.anchor.blockNumber, report.anchor.blockHash]);
+    const block = await system.hejie.ethers.provider.getBlock(report.anchor.blockNumber);
+    expect(block!.timestamp).to.equal(report.anchor.blockTime);
+    expect(
+      await system.hejie.evidence.verifyDocument(report.root, report.document.sha256, report.leaf.salt, report.proof),
+    ).to.equal(true);
+    const member = await system.hejie.members.getKey(wallets.lawyer.address);
+    const account = await system.hejie.members.getAccount(member.accountId);
+    expect(report.submittedBy).to.deep.equal({
+      address: wallets.lawyer.address,
+      role: "LAWYER",
+      identityCommitment: account.identityCommitment,
+    });
+    expect(report.howToVerify.length).to.be.at.least(3);
+
+    const page = await call<string>(system.url, "GET", `/evidence/${queued.body.id}/report.html`, { token: lawyer });
+    expect([page.status, page.headers.get("content-type")]).to.deep.equal([200, "text/html; charset=utf-8"]);
+    expect(page.body).to.contain("VERIFIED").and.contain(report.anchor.txHash).and.contain(report.document.sha256);
+    expect(page.body).to.contain("&lt;i&gt;loan &amp; &quot;letter&quot;&lt;i&gt;.pdf").and.not.contain("<i>loan");
+
+    const outsider = await signIn(system.url, wallets.outsider);
+    const refused = await call<{ error: { code: string } }>(system.url, "GET", `/evidence/${queued.body.id}/report`, {
+      token: outsider,
+    });
+    expect([refused.status, refused.body.error.code]).to.deep.equal([403, "NOT_A_PARTY"]);
   });
 });

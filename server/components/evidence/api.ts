@@ -6,6 +6,7 @@ import { z } from "zod";
 import { type Endpoint, endpoint, schemas } from "../../http/api.js";
 import { AppError, badRequest, payloadTooLarge } from "../../http/errors.js";
 import { UPLOAD_MEDIA_TYPES } from "../documents/api.js";
+import { courtReportHtml } from "./court-report.js";
 import type { EvidenceAnchor, EvidenceItem } from "./repository.js";
 import type { EvidenceService, Verification } from "./service.js";
 
@@ -58,6 +59,7 @@ const answer = (sha256: `0x${string}`, found: Verification[]) => ({
 
 export function evidenceEndpoints(evidence: EvidenceService, maxUploadBytes: number): Endpoint<never, never, never>[] {
   const caseParams = z.object({ caseId: schemas.bytes32 });
+  const reportParams = z.object({ evidenceId: schemas.id });
   return [
     endpoint({
       method: "post",
@@ -93,6 +95,32 @@ export function evidenceEndpoints(evidence: EvidenceService, maxUploadBytes: num
           viewOf(item, anchor),
         ),
       }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/evidence/:evidenceId/report",
+      summary: "The court report of one piece of evidence, as JSON (the case's parties)",
+      tags: ["evidence"],
+      params: reportParams,
+      responses: {
+        200: { description: "The report, verified on chain now", body: z.record(z.string(), z.unknown()) },
+        403: { description: "NOT_A_PARTY" },
+        404: { description: "No such evidence" },
+        409: { description: "NOT_ANCHORED_YET" },
+      },
+      handle: async ({ caller, params }) => ({ body: await evidence.report(params.evidenceId, caller.address) }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/evidence/:evidenceId/report.html",
+      summary: "The court report as a printable HTML page (the case's parties)",
+      tags: ["evidence"],
+      params: reportParams,
+      responses: { 200: { description: "The page", contentType: "text/html" } },
+      handle: async ({ res, caller, params }) => {
+        res.type("text/html").send(courtReportHtml(await evidence.report(params.evidenceId, caller.address)));
+        return undefined;
+      },
     }),
     endpoint({
       method: "post",

@@ -1,9 +1,9 @@
 import type { Component, Context } from "../../context.js";
-import type { AgreementDocuments } from "../agreements/documents.js";
 import type { CaseMembership } from "../cases/membership.js";
+import type { MemberDirectory } from "../identity/roles.js";
 import { evidenceEndpoints } from "./api.js";
 import { evidenceMigrations } from "./migrations.js";
-import { EvidenceService } from "./service.js";
+import { type EvidenceDocuments, EvidenceService } from "./service.js";
 
 /**
  * Evidence anchoring and verification. `start()` runs the anchorer every few seconds (unless
@@ -11,7 +11,7 @@ import { EvidenceService } from "./service.js";
  */
 export function evidenceComponent(
   context: Context,
-  deps: { membership: CaseMembership; documents: AgreementDocuments },
+  deps: { membership: CaseMembership; members: MemberDirectory; documents: EvidenceDocuments },
 ): { component: Component; evidence: EvidenceService } {
   const settings = context.config.evidence;
   const evidence = new EvidenceService({
@@ -20,6 +20,7 @@ export function evidenceComponent(
     clock: context.clock,
     logger: context.logger.child({ component: "evidence" }),
     membership: deps.membership,
+    members: deps.members,
     documents: deps.documents,
     settings,
   });

@@ -66,6 +66,11 @@ export async function insertItem(db: Db, item: EvidenceItem): Promise<boolean> {
   return changes === 1;
 }
 
+export async function findItem(db: Db, id: string): Promise<EvidenceItem | undefined> {
+  const row = await db.get<Row>("SELECT * FROM evidence_items WHERE id = ?", [id]);
+  return row === undefined ? undefined : itemFrom(row);
+}
+
 export async function itemsOfCase(db: Db, caseId: string): Promise<EvidenceItem[]> {
   const rows = await db.all<Row>("SELECT * FROM evidence_items WHERE case_id = ? ORDER BY queued_at, id", [caseId]);
   return rows.map(itemFrom);

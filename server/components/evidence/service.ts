@@ -16,19 +16,20 @@ import type { Logger } from "pino";
 import { type Hex, getAddress } from "viem";
 
 import { EvidenceKind } from "../../../protocol/enums.js";
-import { evidenceTree, newSalt } from "../../../protocol/evidence.js";
+import { evidenceLeafHash, evidenceTree, newSalt } from "../../../protocol/evidence.js";
 import { evidenceAbi } from "../../chain/abi.js";
 import type { ChainClients } from "../../chain/client.js";
 import type { Clock } from "../../context.js";
 import type { Db } from "../../db/database.js";
-import { conflict, forbidden } from "../../http/errors.js";
-import type { AgreementDocuments } from "../agreements/documents.js";
+import { conflict, forbidden, notFound } from "../../http/errors.js";
 import type { CaseMembership } from "../cases/membership.js";
+import type { MemberDirectory } from "../identity/roles.js";
 import {
   type EvidenceAnchor,
   type EvidenceItem,
   findAnchor,
   insertItem,
+  findItem,
   itemsOfCase,
   itemsWithSha256,
   recordAnchor,
@@ -48,8 +49,17 @@ export interface EvidenceDeps {
   clock: Clock;
   logger: Logger;
   membership: CaseMembership;
-  documents: AgreementDocuments;
+  members: MemberDirectory;
+  documents: EvidenceDocuments;
   settings: EvidenceSettings;
+}
+
+/** What evidence needs from the documents component: a case document's description. */
+export interface EvidenceDocuments {
+  describe(
+    caseId: string,
+    documentId: string,
+  ): Promise<{ name: string; size: number; mediaType: string; sha256: `0x${string}`; status: string }>;
 }
 
 /** What `verify` finds for one anchored copy of the file, checked against the chain now. */
@@ -72,6 +82,29 @@ export interface Verification {
   contract: Hex;
 }
 
+export interface CourtReport {
+  evidenceId: string;
+  caseId: Hex;
+  document: { id: Hex; name: string; size: number; mediaType: string; sha256: Hex; algorithm: "SHA-256" };
+  leaf: { salt: Hex; hash: Hex; construction: string };
+  proof: Hex[];
+  root: Hex;
+  anchor: {
+    txHash: Hex;
+    blockNumber: number;
+    blockHash: Hex;
+    blockTime: number;
+    blockTimeUtc: string;
+    chainId: number;
+    contract: Hex;
+    /** The account that sent the anchoring transaction (the gateway's relayer). */
+    sentBy: Hex;
+  };
+  submittedBy: { address: Hex; role: string | null; identityCommitment: Hex | null };
+  verification: { verified: boolean; checkedAt: string };
+  howToVerify: string[];
+}
+
 export class EvidenceService {
   constructor(private readonly deps: EvidenceDeps) {}
 
@@ -82,7 +115,9 @@ export class EvidenceService {
     if (!roles.includes("lawyer")) {
       throw forbidden("Only the case's lawyer submits evidence.", "NOT_THE_LAWYER", { caseId });
     }
-    const sha256 = (await documents.sha256Of(caseId, documentId)).toLowerCase() as Hex;
+    const described = await documents.describe(caseId, documentId);
+    if (described.status !== "available") throw notFound("Document", { caseId, documentId });
+    const sha256 = described.sha256.toLowerCase() as Hex;
     const item: EvidenceItem = {
       id: randomUUID(),
       caseId: caseId.toLowerCase() as Hex,
@@ -190,6 +225,70 @@ export class EvidenceService {
       submitter: anchor.submitter,
       anchoredAt: Number(anchor.anchoredAt),
       blockNumber: Number(anchor.blockNumber),
+    };
+  }
+
+  /**
+   * The court report of one piece of evidence (the case's parties): everything a court needs to check
+   * it without trusting Hejie — the file's name, size and SHA-256, the salted leaf and its proof, the
+   * root and the transaction, block and time that anchored it, the chain and contract, who submitted
+   * it with their registered identity commitment — and the verification, done on chain now.
+   */
+  async report(evidenceId: string, caller: Hex): Promise<CourtReport> {
+    const { db, documents, members } = this.deps;
+    const item = await findItem(db, evidenceId);
+    if (item === undefined) throw notFound("Evidence", { evidenceId });
+    await this.deps.membership.requireParty(item.caseId, caller);
+    if (item.root === null) {
+      throw conflict("NOT_ANCHORED_YET", "This evidence waits for its anchor: ask again shortly.", { evidenceId });
+    }
+    const [verification] = (await this.verify(item.sha256)).filter((v) => v.evidenceId === item.id);
+    const document = await documents.describe(item.caseId, item.documentId);
+    const submitter = await members.lookup(item.submittedBy);
+    return {
+      evidenceId: item.id,
+      caseId: item.caseId,
+      document: {
+        id: item.documentId,
+        name: document.name,
+        size: document.size,
+        mediaType: document.mediaType,
+        sha256: item.sha256,
+        algorithm: "SHA-256",
+      },
+      leaf: {
+        salt: item.salt,
+        hash: evidenceLeafHash(item) as Hex,
+        construction:
+          "keccak256(keccak256(abi.encode(bytes32 sha256, bytes32 salt))) — OpenZeppelin StandardMerkleTree",
+      },
+      proof: item.proof!,
+      root: item.root,
+      anchor: {
+        txHash: verification!.txHash,
+        blockNumber: verification!.blockNumber,
+        blockHash: verification!.blockHash,
+        blockTime: verification!.anchoredAt,
+        blockTimeUtc: new Date(verification!.anchoredAt * 1000).toISOString(),
+        chainId: verification!.chainId,
+        contract: verification!.contract,
+        sentBy: verification!.submitter,
+      },
+      submittedBy: {
+        address: item.submittedBy,
+        role: submitter.key.role ?? null,
+        identityCommitment: submitter.account?.identityCommitment ?? null,
+      },
+      verification: { verified: verification!.verified, checkedAt: new Date(this.deps.clock.now()).toISOString() },
+      howToVerify: [
+        "Compute the SHA-256 of the file; it must equal document.sha256.",
+        "With any node of the chain (chainId), call verifyDocument(root, sha256, leaf.salt, proof) on the " +
+          "EvidenceRegistry at anchor.contract: it answers true only for this file in this anchored root.",
+        "Call getAnchor(root) there: anchoredAt and blockNumber give when it was anchored; the transaction " +
+          "anchor.txHash in block anchor.blockNumber (hash anchor.blockHash) emitted Anchored(root, caseId, leafCount).",
+        "Or, offline: recompute leaf.hash from sha256 and salt, then the root from proof (sorted-pair " +
+          "keccak256, as OpenZeppelin's MerkleProof), and compare with root.",
+      ],
     };
   }
 
