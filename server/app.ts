@@ -168,14 +168,17 @@ export async function startGateway(config: Config, options: GatewayOptions = {})
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : config.port;
   for (const component of gateway.components) component.start?.();
+  let closing: Promise<void> | undefined;
   return {
     gateway,
     server,
     url: `http://${config.host}:${port}`,
-    close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
-      await gateway.close();
-    },
+    // Idempotent: a second call waits for the first.
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await gateway.close();
+      })()),
   };
 }

@@ -1,0 +1,123 @@
+/**
+ * `npx hejie` (bin/hejie.mjs → cli/hejie.ts) as a court or an operator runs it: a court report
+ * produced by the gateway, then checked by the CLI with the gateway stopped — only a chain node's
+ * JSON-RPC URL — for the real file (verified, exit 0), a tampered one (not verified, exit 1) and bad
+ * input (exit 2); and an agreement's compliance read from the chain.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { expect } from "chai";
+import type { Hex } from "viem";
+
+import { call, signIn } from "../protocol/gateway-client.js";
+import { Roles } from "../protocol/roles.js";
+import { openCase } from "./gateway/agreements-fixture.js";
+import { type System, startSystem, wallets } from "./gateway/harness.js";
+import { registerSettlement } from "./helpers/hejie.js";
+
+function hejie(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["bin/hejie.mjs", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    child.once("exit", (code) => resolve({ code, output }));
+  });
+}
+
+describe("npx hejie: the command line (chain only, no gateway)", function () {
+  this.timeout(300_000);
+  let system: System;
+  let dir: string;
+
+  before(async () => {
+    system = await startSystem({ env: { HEJIE_EVIDENCE_ANCHORER: "off" } });
+    dir = mkdtempSync(join(tmpdir(), "hejie-cli-"));
+  });
+  after(async () => {
+    await system?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("verifies a file against a court report with the gateway stopped; refuses a tampered file", async () => {
+    const { accessManager } = system.hejie;
+    await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.ADMIN)).wait();
+    await (await accessManager.grantRole(Roles.ANCHORER, wallets.relayer.address, 0)).wait();
+    await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.MEMBER_REGISTRY)).wait();
+    const lawyer = await signIn(system.url, wallets.lawyer);
+    const caseId = await openCase(system, lawyer, wallets.borrower.address, [wallets.platform.address]);
+    const bytes = randomBytes(5000);
+    const uploaded = await call<{ id: Hex }>(system.url, "POST", `/cases/${caseId}/documents?name=letter.pdf`, {
+      token: lawyer,
+      body: bytes,
+      contentType: "application/pdf",
+    });
+    const queued = await call<{ id: string }>(system.url, "POST", `/cases/${caseId}/evidence`, {
+      token: lawyer,
+      json: { documentId: uploaded.body.id },
+    });
+    await system.gateway.evidence.anchorRound(true);
+    const report = await call(system.url, "GET", `/evidence/${queued.body.id}/report`, { token: lawyer });
+    expect(report.status).to.equal(200);
+    writeFileSync(join(dir, "report.json"), JSON.stringify(report.body));
+    writeFileSync(join(dir, "letter.pdf"), bytes);
+    const tampered = Buffer.from(bytes);
+    tampered[100] = tampered[100]! ^ 0x20;
+    writeFileSync(join(dir, "tampered.pdf"), tampered);
+
+    await system.running.close(); // the court needs no gateway
+    const rpc = system.anvil.url;
+    const verified = await hejie([
+      "verify",
+      join(dir, "letter.pdf"),
+      "--report",
+      join(dir, "report.json"),
+      "--rpc",
+      rpc,
+    ]);
+    expect(verified.code, verified.output).to.equal(0);
+    expect(verified.output).to.contain("VERIFIED: letter.pdf").and.not.contain("FAIL");
+
+    const refused = await hejie([
+      "verify",
+      join(dir, "tampered.pdf"),
+      "--report",
+      join(dir, "report.json"),
+      "--rpc",
+      rpc,
+    ]);
+    expect(refused.code, refused.output).to.equal(1);
+    expect(refused.output).to.contain("NOT VERIFIED").and.contain("FAIL  the file's SHA-256 is the report's");
+
+    const noReport = await hejie(["verify", join(dir, "letter.pdf"), "--report", join(dir, "none.json"), "--rpc", rpc]);
+    expect([noReport.code, noReport.output]).to.satisfy(
+      ([code, output]: [number, string]) => code === 2 && output.includes("cannot read the report"),
+    );
+    expect((await hejie(["verify", join(dir, "letter.pdf")])).code).to.equal(2);
+    const help = await hejie(["--help"]);
+    expect([help.code, help.output]).to.satisfy(
+      ([code, output]: [number, string]) => code === 0 && output.includes("Usage"),
+    );
+  });
+
+  it("reads an agreement's compliance from the chain", async () => {
+    const id = await registerSettlement(system.hejie);
+    const read = await hejie([
+      "compliance",
+      id,
+      "--registry",
+      await system.hejie.settlements.getAddress(),
+      "--rpc",
+      system.anvil.url,
+    ]);
+    expect(read.code, read.output).to.equal(0);
+    expect(read.output)
+      .to.match(/status\s+Active/)
+      .and.match(/total due\s+¥12000\.00/)
+      .and.match(/paid\s+¥0\.00/);
+  });
+});
