@@ -255,6 +255,20 @@ describe("gateway: payment reports", function () {
     expect(accepted.status).to.equal(202);
   });
 
+  it("a waiting report the chain has recorded already is not counted twice against what is outstanding", async () => {
+    const id = await agreement(); // 1,200,000 in all
+    const body = await signed(id, 0, 200_000n);
+    expect((await post(body)).status).to.equal(202);
+    // Recorded on chain (as by our transaction before a crash), not yet marked so here.
+    const report = { ...body, sequence: 0n, amount: 200_000n, paidAt: BigInt(body.paidAt) };
+    await (await system.hejie.settlements.recordPayment(report, compactSignature(body.signature))).wait();
+    // Exactly the rest is still accepted: the first report is counted once, on chain.
+    const rest = await post(await signed(id, 1, 1_000_000n));
+    expect([rest.status, rest.body.state]).to.deep.equal([202, "accepted"]);
+    expect(await system.gateway.payments.runOnce()).to.equal(1);
+    expect(await paidTotal(id)).to.equal(1_200_000n);
+  });
+
   it("the gateway stopped between acceptance and submission: after restart the submitter records each report once", async () => {
     const id = await agreement();
     const accepted = [];

@@ -122,7 +122,10 @@ export class PaymentIntake {
     if (submission.paidAt > Math.floor(clock.now() / 1000) + MAX_SKEW_SECONDS) {
       throw badRequest("PAYMENT_IN_FUTURE", "The payment time is in the future.", { field: "body.paidAt" });
     }
-    const waiting = (await openReports(db, settlementId)).reduce((sum, report) => sum + report.amount, 0n);
+    // Reports below the on-chain count are in `paidTotal` already, even if not yet marked recorded here.
+    const waiting = (await openReports(db, settlementId))
+      .filter((report) => report.sequence >= ledger.reportCount)
+      .reduce((sum, report) => sum + report.amount, 0n);
     const outstanding = ledger.totalDue - ledger.paidTotal - waiting;
     if (submission.amount > outstanding) {
       throw badRequest(
