@@ -29,9 +29,9 @@ import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { network } from "hardhat";
 import { type Hex, toHex } from "viem";
 
+import { grantAnchorer } from "../deploy/anchorer.js";
 import { EVIDENCE_LEAF_ENCODING } from "../protocol/evidence.js";
 import { call, signIn } from "../protocol/gateway-client.js";
-import { Roles } from "../protocol/roles.js";
 import { paymentReportTypes, settlementDomain, typesOf } from "../protocol/typed-data.js";
 import { gatewayEnv, startAnvil, wallets } from "../test/gateway/harness.js";
 import { type Hejie, deployHejie, paymentReport, recordPayment, registerSettlement } from "../test/helpers/hejie.js";
@@ -62,9 +62,7 @@ const elapsedMs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1
  */
 async function measureVerification(hejie: Hejie, url: string) {
   const { accessManager } = hejie;
-  await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.ADMIN)).wait();
-  await (await accessManager.grantRole(Roles.ANCHORER, wallets.relayer.address, 0)).wait();
-  await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.MEMBER_REGISTRY)).wait();
+  await grantAnchorer(accessManager, wallets.relayer.address);
   const token = await signIn(url, wallets.lawyer);
   const opened = await call<{ id: Hex }>(url, "POST", "/cases", {
     token,

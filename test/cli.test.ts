@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import type { Hex } from "viem";
 
+import { grantAnchorer } from "../deploy/anchorer.js";
 import { call, signIn } from "../protocol/gateway-client.js";
-import { Roles } from "../protocol/roles.js";
 import { openCase } from "./gateway/agreements-fixture.js";
 import { type System, startSystem, wallets } from "./gateway/harness.js";
 import { registerSettlement } from "./helpers/hejie.js";
@@ -45,9 +45,7 @@ describe("npx hejie: the command line (chain only, no gateway)", function () {
 
   it("verifies a file against a court report with the gateway stopped; refuses a tampered file", async () => {
     const { accessManager } = system.hejie;
-    await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.ADMIN)).wait();
-    await (await accessManager.grantRole(Roles.ANCHORER, wallets.relayer.address, 0)).wait();
-    await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.MEMBER_REGISTRY)).wait();
+    await grantAnchorer(accessManager, wallets.relayer.address);
     const lawyer = await signIn(system.url, wallets.lawyer);
     const caseId = await openCase(system, lawyer, wallets.borrower.address, [wallets.platform.address]);
     const bytes = randomBytes(5000);

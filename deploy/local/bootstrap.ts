@@ -8,6 +8,7 @@ import { join } from "node:path";
 
 import type { NetworkConnection } from "hardhat/types/network";
 
+import { grantAnchorer } from "../anchorer.js";
 import { Roles } from "../../protocol/roles.js";
 import HejieModule from "../modules/Hejie.js";
 import { RELAYER_INDEX, borrowers, demoCommitment, members, registrarIndex } from "./parties.js";
@@ -77,14 +78,11 @@ export async function bootstrap(
   for (const [label, borrower] of Object.entries(borrowers)) {
     await (await registry.bindBorrower(signer(borrower.key), demoCommitment(label))).wait();
   }
-  // The gateway's relayer anchors the audit log's head: it needs ANCHORER, whose admin is the
-  // registry. The deployer (the AccessManager's admin) takes the role's administration for a moment.
+  // The gateway's relayer anchors evidence and the audit log's head: it needs ANCHORER.
   const accessManager = (
     await ethers.getContractAt("AccessManager", await deployed.accessManager.getAddress())
   ).connect(signer(0));
-  await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.ADMIN)).wait();
-  await (await accessManager.grantRole(Roles.ANCHORER, signer(RELAYER_INDEX), 0)).wait();
-  await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.MEMBER_REGISTRY)).wait();
+  await grantAnchorer(accessManager, await signer(RELAYER_INDEX).getAddress());
 
   const { chainId } = await ethers.provider.getNetwork();
   const deployment: Deployment = {

@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import type { LocalAccount } from "viem";
 
+import { grantAnchorer } from "../../deploy/anchorer.js";
 import { EvidenceKind } from "../../protocol/enums.js";
 import { Roles } from "../../protocol/roles.js";
 import { disclosureDomain, disclosureGrantTypes } from "../../protocol/typed-data.js";
@@ -341,9 +342,7 @@ describe("gateway: disclosure grants and the audit log", function () {
         accessManager,
         "AccessManagerUnauthorizedAccount",
       );
-      await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.ADMIN)).wait();
-      await (await accessManager.grantRole(Roles.ANCHORER, wallets.relayer.address, 0)).wait();
-      await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.MEMBER_REGISTRY)).wait();
+      await grantAnchorer(accessManager, wallets.relayer.address);
       expect(await accessManager.getRoleAdmin(Roles.ANCHORER)).to.equal(Roles.MEMBER_REGISTRY);
 
       const head = (await call<VerifyReply>(system.url, "GET", "/audit/verify", { token: tokens.lawyer })).body.head!;

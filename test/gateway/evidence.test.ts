@@ -11,10 +11,10 @@ import { createHash, randomBytes } from "node:crypto";
 import { expect } from "chai";
 import type { Hex } from "viem";
 
+import { grantAnchorer } from "../../deploy/anchorer.js";
 import { call, signIn } from "../../protocol/gateway-client.js";
 import { EvidenceKind } from "../../protocol/enums.js";
 import { evidenceLeafHash, evidenceTree } from "../../protocol/evidence.js";
-import { Roles } from "../../protocol/roles.js";
 import { openCase, uploadDocument } from "./agreements-fixture.js";
 import { type System, startSystem, wallets } from "./harness.js";
 
@@ -43,9 +43,7 @@ describe("gateway: evidence anchoring and verification", function () {
     system = await startSystem({ env: { HEJIE_EVIDENCE_ANCHORER: "off" } });
     // The relayer anchors: ANCHORER, granted as an operator does (see the documents README).
     const { accessManager } = system.hejie;
-    await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.ADMIN)).wait();
-    await (await accessManager.grantRole(Roles.ANCHORER, wallets.relayer.address, 0)).wait();
-    await (await accessManager.setRoleAdmin(Roles.ANCHORER, Roles.MEMBER_REGISTRY)).wait();
+    await grantAnchorer(accessManager, wallets.relayer.address);
     lawyer = await signIn(system.url, wallets.lawyer);
     borrower = await signIn(system.url, wallets.borrower);
     caseId = await openCase(system, lawyer, wallets.borrower.address, [wallets.platform.address]);
