@@ -242,7 +242,7 @@ export class EvidenceService {
     if (item.root === null) {
       throw conflict("NOT_ANCHORED_YET", "This evidence waits for its anchor: ask again shortly.", { evidenceId });
     }
-    const [verification] = (await this.verify(item.sha256)).filter((v) => v.evidenceId === item.id);
+    const verification = await this.verifyItem(item);
     const document = await documents.describe(item.caseId, item.documentId);
     const submitter = await members.lookup(item.submittedBy);
     return {
@@ -265,21 +265,21 @@ export class EvidenceService {
       proof: item.proof!,
       root: item.root,
       anchor: {
-        txHash: verification!.txHash,
-        blockNumber: verification!.blockNumber,
-        blockHash: verification!.blockHash,
-        blockTime: verification!.anchoredAt,
-        blockTimeUtc: new Date(verification!.anchoredAt * 1000).toISOString(),
-        chainId: verification!.chainId,
-        contract: verification!.contract,
-        sentBy: verification!.submitter,
+        txHash: verification.txHash,
+        blockNumber: verification.blockNumber,
+        blockHash: verification.blockHash,
+        blockTime: verification.anchoredAt,
+        blockTimeUtc: new Date(verification.anchoredAt * 1000).toISOString(),
+        chainId: verification.chainId,
+        contract: verification.contract,
+        sentBy: verification.submitter,
       },
       submittedBy: {
         address: item.submittedBy,
         role: submitter.key.role ?? null,
         identityCommitment: submitter.account?.identityCommitment ?? null,
       },
-      verification: { verified: verification!.verified, checkedAt: new Date(this.deps.clock.now()).toISOString() },
+      verification: { verified: verification.verified, checkedAt: new Date(this.deps.clock.now()).toISOString() },
       howToVerify: [
         "Compute the SHA-256 of the file; it must equal document.sha256.",
         "With any node of the chain (chainId), call verifyDocument(root, sha256, leaf.salt, proof) on the " +
@@ -294,35 +294,37 @@ export class EvidenceService {
 
   /** Every anchored item with this SHA-256, each proof checked against the chain now. */
   async verify(sha256: Hex): Promise<Verification[]> {
+    return Promise.all((await itemsWithSha256(this.deps.db, sha256)).map((item) => this.verifyItem(item)));
+  }
+
+  /** One anchored item, its proof checked against the chain now. */
+  private async verifyItem(item: EvidenceItem): Promise<Verification> {
     const { db, chain } = this.deps;
-    const found: Verification[] = [];
-    for (const item of await itemsWithSha256(db, sha256)) {
-      const anchor = (await findAnchor(db, item.root!))!;
-      const verified = (await chain.public.readContract({
-        address: chain.contracts.evidence,
-        abi: evidenceAbi,
-        functionName: "verifyDocument",
-        args: [item.root, item.sha256, item.salt, item.proof],
-      })) as boolean;
-      const onChain = await this.anchorOnChain(item.root!);
-      found.push({
-        verified,
-        evidenceId: item.id,
-        caseId: item.caseId,
-        documentId: item.documentId,
-        sha256: item.sha256,
-        salt: item.salt,
-        proof: item.proof!,
-        root: item.root!,
-        txHash: anchor.txHash,
-        blockNumber: anchor.blockNumber,
-        blockHash: anchor.blockHash,
-        anchoredAt: onChain.anchoredAt,
-        submitter: getAddress(onChain.submitter),
-        chainId: chain.chain.id,
-        contract: chain.contracts.evidence,
-      });
-    }
-    return found;
+    const root = item.root!;
+    const anchor = (await findAnchor(db, root))!;
+    const verified = (await chain.public.readContract({
+      address: chain.contracts.evidence,
+      abi: evidenceAbi,
+      functionName: "verifyDocument",
+      args: [root, item.sha256, item.salt, item.proof],
+    })) as boolean;
+    const onChain = await this.anchorOnChain(root);
+    return {
+      verified,
+      evidenceId: item.id,
+      caseId: item.caseId,
+      documentId: item.documentId,
+      sha256: item.sha256,
+      salt: item.salt,
+      proof: item.proof!,
+      root,
+      txHash: anchor.txHash,
+      blockNumber: anchor.blockNumber,
+      blockHash: anchor.blockHash,
+      anchoredAt: onChain.anchoredAt,
+      submitter: getAddress(onChain.submitter),
+      chainId: chain.chain.id,
+      contract: chain.contracts.evidence,
+    };
   }
 }
