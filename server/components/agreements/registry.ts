@@ -20,6 +20,7 @@ import { monthlyPlanOf } from "../../../protocol/schedule.js";
 import { type Settlement, termsOf } from "../../../protocol/typed-data.js";
 import { registryAbi } from "../../chain/abi.js";
 import type { ChainClients } from "../../chain/client.js";
+import { readLedger } from "../../chain/ledger.js";
 import type { RegistrationMethod, SignatureRecord } from "./repository.js";
 
 const settlementRegistered = parseAbiItem(
@@ -54,13 +55,7 @@ export type RegistrationCall = ReturnType<typeof registrationCall>;
 
 /** The agreement's status on chain (`None` when never registered nor cancelled). */
 export async function settlementStatus(chain: ChainClients, id: Hex): Promise<StatusName> {
-  const [ledger] = (await chain.public.readContract({
-    address: chain.contracts.registry,
-    abi: registryAbi,
-    functionName: "getSettlement",
-    args: [id],
-  })) as [{ status: number }, unknown];
-  return statusNames[ledger.status] ?? "None";
+  return statusNames[(await readLedger(chain, id)).status] ?? "None";
 }
 
 export interface Registration {
