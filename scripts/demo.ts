@@ -49,6 +49,26 @@ function expectStatus<T>(reply: ApiResponse<T>, status: number, what: string): T
   return reply.body;
 }
 
+/**
+ * Reads `path` (as `token`) every `everyMs` until `done` holds for the answer, which it returns; the
+ * step fails after `timeoutMs` with the last answer's `describe`.
+ */
+async function until<T>(
+  what: string,
+  path: string,
+  token: string,
+  done: (answer: T) => boolean,
+  describe: (answer: T) => string,
+  { everyMs = 250, timeoutMs = 60_000 } = {},
+): Promise<T> {
+  for (let waited = 0; ; waited += everyMs) {
+    const answer = expectStatus(await call<T>(GATEWAY, "GET", path, { token }), 200, what);
+    if (done(answer)) return answer;
+    if (waited > timeoutMs) throw new StepFailed(`${what}: still ${describe(answer)} after ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}
+
 const account = (index: number): LocalAccount => mnemonicToAccount(LOCAL_MNEMONIC, { addressIndex: index });
 
 interface Party {
@@ -147,27 +167,18 @@ async function settle(lawyer: Party, borrower: Party, caseId: Hex, terms: Terms)
     expectStatus(reply, 201, `${signer.name}'s signature`);
     step(`${signer.name} signs the EIP-712 settlement with their wallet; the gateway checks and keeps it`);
   }
-  for (let waited = 0; ; waited += 250) {
-    const status = expectStatus(
-      await call<{ status: string; failure?: unknown; registration?: { blockNumber: number } }>(
-        GATEWAY,
-        "GET",
-        `/cases/${caseId}/drafts/${draft.id}`,
-        { token: lawyer.token },
-      ),
-      200,
-      "reading the draft",
-    );
-    if (status.status === "registered") {
-      step(
-        `registered on chain in block ${status.registration?.blockNumber}: settlement ${served.settlementId.slice(0, 18)}…`,
-      );
-      return served.settlementId;
-    }
-    if (status.status === "failed") throw new StepFailed(`registration failed: ${JSON.stringify(status.failure)}`);
-    if (waited > 60_000) throw new StepFailed(`registration still "${status.status}" after a minute`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const status = await until<{ status: string; failure?: unknown; registration?: { blockNumber: number } }>(
+    "following the registration",
+    `/cases/${caseId}/drafts/${draft.id}`,
+    lawyer.token,
+    (answer) => answer.status === "registered" || answer.status === "failed",
+    (answer) => `"${answer.status}"`,
+  );
+  if (status.status === "failed") throw new StepFailed(`registration failed: ${JSON.stringify(status.failure)}`);
+  step(
+    `registered on chain in block ${status.registration?.blockNumber}: settlement ${served.settlementId.slice(0, 18)}…`,
+  );
+  return served.settlementId;
 }
 
 /**
@@ -199,28 +210,18 @@ async function reportPayment(
     202,
     `${platform.name}'s payment report #${sequence}`,
   );
-  for (let waited = 0; ; waited += 250) {
-    const report = expectStatus(
-      await call<{ state: string; blockNumber: number | null; error: unknown }>(
-        GATEWAY,
-        "GET",
-        `/payments/reports/${accepted.id}`,
-        { token: platform.token },
-      ),
-      200,
-      "following the payment report",
-    );
-    if (report.state === "recorded") {
-      step(
-        `${platform.name}'s payment system reports ${yuan(amount)} paid ${new Date(Number(paidAt) * 1000).toISOString().slice(0, 10)} ` +
-          `(report #${sequence}, signed by its oracle key): accepted by the gateway, recorded in block ${report.blockNumber}`,
-      );
-      return;
-    }
-    if (report.state === "failed") throw new StepFailed(`the payment report failed: ${JSON.stringify(report.error)}`);
-    if (waited > 60_000) throw new StepFailed(`the payment report is still "${report.state}" after a minute`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+  const report = await until<{ state: string; blockNumber: number | null; error: unknown }>(
+    "following the payment report",
+    `/payments/reports/${accepted.id}`,
+    platform.token,
+    (answer) => answer.state === "recorded" || answer.state === "failed",
+    (answer) => `"${answer.state}"`,
+  );
+  if (report.state === "failed") throw new StepFailed(`the payment report failed: ${JSON.stringify(report.error)}`);
+  step(
+    `${platform.name}'s payment system reports ${yuan(amount)} paid ${new Date(Number(paidAt) * 1000).toISOString().slice(0, 10)} ` +
+      `(report #${sequence}, signed by its oracle key): accepted by the gateway, recorded in block ${report.blockNumber}`,
+  );
 }
 
 const stateNames = Object.fromEntries(Object.entries(InstalmentState).map(([name, value]) => [value, name]));
@@ -278,26 +279,17 @@ async function anchorAndVerify(
   step(
     `${lawyer.name} submits ${documents.length} documents as evidence; the gateway queues their SHA-256 with fresh salts`,
   );
-  for (let waited = 0; ; waited += 500) {
-    const items = expectStatus(
-      await call<{ state: string; anchor: { root: Hex; blockNumber: number } | null }[]>(
-        GATEWAY,
-        "GET",
-        `/cases/${caseId}/evidence`,
-        { token: lawyer.token },
-      ),
-      200,
-      "reading the case's evidence",
-    );
-    if (items.every((item) => item.state === "anchored")) {
-      step(
-        `the gateway anchors them as one Merkle root ${items[0]!.anchor!.root.slice(0, 18)}… in block ${items[0]!.anchor!.blockNumber}`,
-      );
-      break;
-    }
-    if (waited > 120_000) throw new StepFailed("the evidence is still not anchored after two minutes");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  const items = await until<{ state: string; anchor: { root: Hex; blockNumber: number } | null }[]>(
+    "reading the case's evidence",
+    `/cases/${caseId}/evidence`,
+    lawyer.token,
+    (answer) => answer.every((item) => item.state === "anchored"),
+    () => "not anchored",
+    { everyMs: 500, timeoutMs: 120_000 },
+  );
+  step(
+    `the gateway anchors them as one Merkle root ${items[0]!.anchor!.root.slice(0, 18)}… in block ${items[0]!.anchor!.blockNumber}`,
+  );
   const verifyFile = async (bytes: Buffer) =>
     expectStatus(
       await call<VerifyAnswer>(GATEWAY, "POST", "/verify/file", {
