@@ -17,6 +17,9 @@ import { casesComponent } from "./components/cases/index.js";
 import type { CaseMembership } from "./components/cases/membership.js";
 import { type DocumentService, documentsComponent } from "./components/documents/index.js";
 import { identityComponent } from "./components/identity/index.js";
+import { indexerComponent } from "./components/indexer/index.js";
+import type { ChainFollower } from "./components/indexer/follower.js";
+import type { IndexerService } from "./components/indexer/service.js";
 import type { MemberDirectory } from "./components/identity/roles.js";
 import { evidenceComponent } from "./components/evidence/index.js";
 import type { EvidenceService } from "./components/evidence/service.js";
@@ -47,6 +50,9 @@ export interface Gateway {
   /** The payment submitter (tests run its rounds by hand). */
   payments: PaymentSubmitter;
   evidence: EvidenceService;
+  /** Read models of the chain (tests run the follower's rounds by hand). */
+  indexer: IndexerService;
+  follower: ChainFollower;
   components: Component[];
   endpoints: Endpoint<never, never, never>[];
   /** Stops background work and closes the database. */
@@ -83,6 +89,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   });
   const payments = paymentsComponent(context, { members });
   const evidence = evidenceComponent(context, { membership, members, documents: documents.documents });
+  const indexer = indexerComponent(context, { membership, members });
   const components: Component[] = [
     identity.component,
     cases.component,
@@ -90,6 +97,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     agreements.component,
     payments.component,
     evidence.component,
+    indexer.component,
   ];
   await migrate(
     db,
@@ -137,6 +145,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     agreements: agreements.agreements,
     payments: payments.submitter,
     evidence: evidence.evidence,
+    indexer: indexer.indexer,
+    follower: indexer.follower,
     components,
     endpoints,
     close: async () => {

@@ -98,6 +98,14 @@ const schema = z.object({
   HEJIE_EVIDENCE_BATCH_SIZE: bounded(1, 10_000).default(100),
   /** The longest an item waits for others before its case's batch is anchored anyway. */
   HEJIE_EVIDENCE_MAX_WAIT_SECONDS: bounded(1, 86_400).default(60),
+  /** Whether this gateway follows the chain into its read models ("off": they stay as they are). */
+  HEJIE_INDEXER: onOff.default(true),
+  /** How often the indexer looks for new final blocks once it has caught up. */
+  HEJIE_INDEXER_POLL_MS: bounded(10, 60_000).default(1_000),
+  /** The first block to index on a new database (the deployment's block saves reading older ones). */
+  HEJIE_INDEXER_START_BLOCK: integer.default(0),
+  /** Blocks per `eth_getLogs` call at most (some nodes limit the range). */
+  HEJIE_INDEXER_BLOCK_RANGE: bounded(1, 100_000).default(2_000),
   HEJIE_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
       error: "must be one of fatal, error, warn, info, debug, trace, silent",
@@ -147,6 +155,13 @@ export interface Config {
     anchorer: boolean;
     batchSize: number;
     maxWaitMs: number;
+  };
+  indexer: {
+    /** Follows the chain. */
+    follow: boolean;
+    pollMs: number;
+    startBlock: number;
+    blockRange: number;
   };
   payments: {
     /** Runs the submitter that records accepted reports on chain. */
@@ -233,6 +248,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       anchorer: e.HEJIE_EVIDENCE_ANCHORER,
       batchSize: e.HEJIE_EVIDENCE_BATCH_SIZE,
       maxWaitMs: e.HEJIE_EVIDENCE_MAX_WAIT_SECONDS * 1000,
+    },
+    indexer: {
+      follow: e.HEJIE_INDEXER,
+      pollMs: e.HEJIE_INDEXER_POLL_MS,
+      startBlock: e.HEJIE_INDEXER_START_BLOCK,
+      blockRange: e.HEJIE_INDEXER_BLOCK_RANGE,
     },
     payments: {
       submitter: e.HEJIE_PAYMENTS_SUBMITTER,

@@ -26,6 +26,7 @@ import type { ChainClients } from "../../chain/client.js";
 import { readLedger } from "../../chain/ledger.js";
 import type { Clock } from "../../context.js";
 import type { Db } from "../../db/database.js";
+import { WorkerLoop } from "../../workers/loop.js";
 import { describe, refusalOf } from "../agreements/registry.js";
 import { type StoredReport, markFailed, markRecorded, markSubmitted, openReports } from "./repository.js";
 
@@ -52,10 +53,7 @@ const callArgs = (reports: readonly StoredReport[]) =>
   ] as const;
 
 export class PaymentSubmitter {
-  private timer: NodeJS.Timeout | undefined;
-  private round: Promise<void> | undefined;
-  private running = false;
-  private failures = 0;
+  private readonly loop: WorkerLoop;
 
   constructor(
     private readonly db: Db,
@@ -63,45 +61,23 @@ export class PaymentSubmitter {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly settings: SubmitterSettings,
-  ) {}
-
-  start(): void {
-    this.running = true;
-    this.schedule(0);
+  ) {
+    // A full batch went out: more may be waiting.
+    const round = async () => (await this.runOnce()) >= settings.batchSize;
+    this.loop = new WorkerLoop(round, settings, logger, "payment submission round failed", describe);
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.round;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** New reports wait: run a round soon (at once when idle). */
   wake(): void {
-    if (this.running && this.round === undefined && this.failures === 0) this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.round ??= this.runOnce()
-        .then((sent) => {
-          this.failures = 0;
-          // A full batch went out: more may be waiting.
-          this.schedule(sent >= this.settings.batchSize ? 0 : this.settings.pollMs);
-        })
-        .catch((error: unknown) => {
-          this.failures += 1;
-          const backoff = Math.min(this.settings.maxBackoffMs, this.settings.pollMs * 2 ** this.failures);
-          this.logger.warn({ err: describe(error), retryInMs: backoff }, "payment submission round failed");
-          this.schedule(backoff);
-        })
-        .finally(() => {
-          this.round = undefined;
-        });
-    }, delayMs);
+    this.loop.wake();
   }
 
   /** One round; resolves with how many reports it sent. Public for tests. */
