@@ -3,6 +3,7 @@
  * by the Ignition module with admitted parties, and the gateway on a temporary data directory,
  * listening on port 0. Everything is torn down by `stop()`.
  */
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -142,5 +143,48 @@ export class ManualClock implements Clock {
 
   advance(ms: number): void {
     this.time += ms;
+  }
+}
+
+export interface GatewayProcess {
+  url: string;
+  child: ChildProcess;
+  /** Resolves when the process has exited (after a kill, say). */
+  exited: Promise<void>;
+}
+
+/**
+ * The gateway as its own process (`npm run gateway`'s command) on `dataDir` and the system's chain,
+ * for tests that kill it; resolves once it listens.
+ */
+export async function gatewayProcess(
+  system: System,
+  dataDir: string,
+  env: Record<string, string>,
+): Promise<GatewayProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    env: { ...process.env, ...(await gatewayEnv(system.anvil, system.hejie, dataDir)), HEJIE_PORT: "0", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const look = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Hejie gateway listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match !== null) resolve(match[1]!);
+    };
+    child.stdout?.on("data", look);
+    child.stderr?.on("data", look);
+    child.once("exit", (code, signal) => reject(new Error(`gateway exited (${code ?? signal}):\n${output}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return { url, child, exited };
+}
+
+/** Stops gateway processes a test left running (SIGKILL) and waits for them. */
+export async function killAll(gateways: readonly GatewayProcess[]): Promise<void> {
+  for (const { child, exited } of gateways) {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    await exited;
   }
 }

@@ -7,7 +7,6 @@
  * The gateway runs with its submitter off; tests run its rounds by hand (`payments.runOnce()`), except
  * the restart test, which turns it on as a deployment would.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,7 +27,7 @@ import {
   signAll,
   submitSettlement,
 } from "../helpers/hejie.js";
-import { type System, gatewayEnv, startAnvil, startSystem, wallets } from "./harness.js";
+import { type System, gatewayProcess, killAll, startAnvil, startSystem, wallets } from "./harness.js";
 
 interface ReportReply {
   id: Hex;
@@ -291,33 +290,12 @@ describe("gateway: payment reports", function () {
     await system.restart();
   });
 
-  /** The gateway as its own process (`npm run gateway`'s command) on `dataDir`; resolves once it listens. */
-  async function gatewayProcess(dataDir: string, env: Record<string, string>) {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
-      env: { ...process.env, ...(await gatewayEnv(system.anvil, system.hejie, dataDir)), HEJIE_PORT: "0", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    const url = await new Promise<string>((resolve, reject) => {
-      const look = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /Hejie gateway listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match !== null) resolve(match[1]!);
-      };
-      child.stdout?.on("data", look);
-      child.stderr?.on("data", look);
-      child.once("exit", (code, signal) => reject(new Error(`gateway exited (${code ?? signal}):\n${output}`)));
-    });
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    return { url, child, exited };
-  }
-
   it("killed with SIGKILL after acknowledging reports: the next process records each of them once", async () => {
     const id = await agreement();
     const dataDir = mkdtempSync(join(tmpdir(), "hejie-payments-kill-"));
     const gateways = [];
     try {
-      const first = await gatewayProcess(dataDir, { HEJIE_PAYMENTS_SUBMITTER: "off" });
+      const first = await gatewayProcess(system, dataDir, { HEJIE_PAYMENTS_SUBMITTER: "off" });
       gateways.push(first);
       for (const sequence of [0, 1, 2]) {
         const reply = await call(first.url, "POST", "/payments/reports", { json: await signed(id, sequence, 3_000n) });
@@ -326,22 +304,19 @@ describe("gateway: payment reports", function () {
       first.child.kill("SIGKILL"); // no shutdown at all: only what was committed before each 202 remains
       await first.exited;
 
-      const second = await gatewayProcess(dataDir, { HEJIE_PAYMENTS_POLL_MS: "50" });
+      const second = await gatewayProcess(system, dataDir, { HEJIE_PAYMENTS_POLL_MS: "50" });
       gateways.push(second);
       for (let waited = 0; (await reportCount(id)) < 3 && waited < 30_000; waited += 100) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       second.child.kill("SIGTERM");
       await second.exited;
-      const third = await gatewayProcess(dataDir, { HEJIE_PAYMENTS_POLL_MS: "50" });
+      const third = await gatewayProcess(system, dataDir, { HEJIE_PAYMENTS_POLL_MS: "50" });
       gateways.push(third);
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect([await reportCount(id), await paidTotal(id)]).to.deep.equal([3, 9_000n]);
     } finally {
-      for (const { child, exited } of gateways) {
-        if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-        await exited;
-      }
+      await killAll(gateways);
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
