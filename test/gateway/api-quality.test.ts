@@ -408,6 +408,7 @@ describe("gateway: API quality", function () {
       "POST /payments/reports", // the oracle's signature is the credential
       "POST /verify", // courts verify without an account
       "POST /verify/file",
+      "GET /indexer", // how far the chain is read: nothing private
     ]);
   });
 
