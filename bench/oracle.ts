@@ -31,8 +31,8 @@ import { type Hex, toHex } from "viem";
 
 import { grantAnchorer } from "../deploy/anchorer.js";
 import { EVIDENCE_LEAF_ENCODING } from "../protocol/evidence.js";
+import { signedPaymentReport } from "../protocol/payment-reports.js";
 import { call, signIn } from "../protocol/gateway-client.js";
-import { paymentReportTypes, settlementDomain, typesOf } from "../protocol/typed-data.js";
 import { gatewayEnv, startAnvil, wallets } from "../test/gateway/harness.js";
 import { type Hejie, deployHejie, paymentReport, recordPayment, registerSettlement } from "../test/helpers/hejie.js";
 import { freePort } from "../test/helpers/ports.js";
@@ -150,20 +150,18 @@ async function main(): Promise<void> {
     );
 
     // The payment system's work, done beforehand: each report signed by the platform's oracle key.
-    const domain = settlementDomain(hejie.chainId, registry);
     const paidAt = Math.floor(Date.now() / 1000) - 3_600;
     const bodies: Buffer[] = [];
     for (let sequence = 0; sequence < REPORTS_PER_AGREEMENT; sequence += 1) {
       for (const settlementId of agreements) {
-        const message = { settlementId, sequence: BigInt(sequence), amount: AMOUNT, paidAt: BigInt(paidAt) };
         const bankReference = toHex(crypto.getRandomValues(new Uint8Array(32)));
-        const signature = await wallets.oracle.signTypedData({
-          domain: { ...domain, verifyingContract: registry },
-          types: typesOf(paymentReportTypes),
-          primaryType: "PaymentReport",
-          message: { ...message, bankReference },
+        const body = await signedPaymentReport(wallets.oracle, hejie.chainId, registry, {
+          settlementId,
+          sequence,
+          amount: AMOUNT,
+          paidAt,
+          bankReference,
         });
-        const body = { settlementId, sequence, amount: AMOUNT.toString(), paidAt, bankReference, signature };
         bodies.push(Buffer.from(JSON.stringify(body)));
       }
     }

@@ -26,7 +26,7 @@ import { type ApiResponse, call, signIn } from "../protocol/gateway-client.js";
 import { InstalmentState } from "../protocol/enums.js";
 import { newSalt, sha256Hex } from "../protocol/evidence.js";
 import { endOfDayCst } from "../protocol/schedule.js";
-import { paymentReportTypes, settlementDomain, typesOf } from "../protocol/typed-data.js";
+import { signedPaymentReport } from "../protocol/payment-reports.js";
 import { evidenceAbi, registryAbi } from "../server/chain/abi.js";
 
 const GATEWAY = process.env.HEJIE_URL ?? "http://127.0.0.1:8080";
@@ -196,17 +196,15 @@ async function reportPayment(
 ) {
   // The bank's transaction reference stays with the platform: the chain gets a salted hash of it.
   const bankReference = keccak256(toHex(`demo-bank-ref:${settlementId}:${sequence}:${newSalt()}`));
-  const domain = settlementDomain(BigInt(chain.chainId), chain.contracts.registry);
-  const signature = await oracle.signTypedData({
-    domain: { ...domain, verifyingContract: domain.verifyingContract as Hex },
-    types: typesOf(paymentReportTypes),
-    primaryType: "PaymentReport",
-    message: { settlementId, sequence, amount, paidAt, bankReference },
+  const body = await signedPaymentReport(oracle, chain.chainId, chain.contracts.registry, {
+    settlementId,
+    sequence,
+    amount,
+    paidAt: Number(paidAt),
+    bankReference,
   });
   const accepted = expectStatus(
-    await call<{ id: Hex }>(GATEWAY, "POST", "/payments/reports", {
-      json: { settlementId, sequence, amount: amount.toString(), paidAt: Number(paidAt), bankReference, signature },
-    }),
+    await call<{ id: Hex }>(GATEWAY, "POST", "/payments/reports", { json: body }),
     202,
     `${platform.name}'s payment report #${sequence}`,
   );

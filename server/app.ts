@@ -23,6 +23,7 @@ import type { IndexerService } from "./components/indexer/service.js";
 import type { MemberDirectory } from "./components/identity/roles.js";
 import { evidenceComponent } from "./components/evidence/index.js";
 import type { EvidenceService } from "./components/evidence/service.js";
+import type { CaseRecorder } from "./components/evidence/records.js";
 import { paymentsComponent } from "./components/payments/index.js";
 import type { PaymentSubmitter } from "./components/payments/submitter.js";
 import type { Config } from "./config.js";
@@ -50,6 +51,8 @@ export interface Gateway {
   /** The payment submitter (tests run its rounds by hand). */
   payments: PaymentSubmitter;
   evidence: EvidenceService;
+  /** Records case events as evidence (tests run its rounds by hand). */
+  recorder: CaseRecorder;
   /** Read models of the chain (tests run the follower's rounds by hand). */
   indexer: IndexerService;
   follower: ChainFollower;
@@ -145,6 +148,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     agreements: agreements.agreements,
     payments: payments.submitter,
     evidence: evidence.evidence,
+    recorder: evidence.recorder,
     indexer: indexer.indexer,
     follower: indexer.follower,
     components,

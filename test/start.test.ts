@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { type Hex, createPublicClient, http } from "viem";
+import { type Hex, createPublicClient, http, parseAbiItem } from "viem";
 import { mnemonicToAccount } from "viem/accounts";
 
 import { LOCAL_MNEMONIC, members } from "../deploy/local/parties.js";
@@ -96,13 +96,41 @@ async function snapshot(url: string, chainUrl: string) {
   const contracts = (await call<{ contracts: { registry: Hex; evidence: Hex } }>(url, "GET", "/chain")).body.contracts;
   const chain = createPublicClient({ transport: http(chainUrl) });
   const logs = async (address: Hex) => (await chain.getLogs({ address, fromBlock: 0n })).length;
+  const paymentEvents = await chain.getLogs({
+    address: contracts.registry,
+    event: parseAbiItem(
+      "event PaymentRecorded(bytes32 indexed settlementId, uint32 sequence, uint64 amount, uint40 paidAt)",
+    ),
+    fromBlock: 0n,
+  });
   return {
     records,
     anchors,
     contracts,
+    payments: paymentEvents.length,
     registryEvents: await logs(contracts.registry),
     evidenceEvents: await logs(contracts.evidence),
   };
+}
+
+/**
+ * Waits (a bounded number of polls) until the gateway has recorded every case event of the demo as
+ * evidence — each party's signature and each registration (4 per agreement) and each payment — and
+ * anchored it with the rest of the evidence: the background rounds run every few seconds.
+ */
+async function recordsSettled(url: string, chainUrl: string) {
+  let last: Awaited<ReturnType<typeof snapshot>> | undefined;
+  for (let poll = 0; poll < 300; poll++) {
+    last = await snapshot(url, chainUrl);
+    const agreements = last.records.flatMap((r) => r.agreements).length;
+    const recorded = last.records.flatMap((r) => r.documents).filter(([name]) => String(name).endsWith(".json"));
+    const evidence = last.records.flatMap((r) => r.evidence);
+    if (recorded.length === 4 * agreements + last.payments && evidence.every(([, state]) => state === "anchored")) {
+      return last;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`the demo's case events were not all recorded and anchored: ${JSON.stringify(last)}`);
 }
 
 describe("npm start and npm run demo: the whole system, kept across a restart", function () {
@@ -162,15 +190,17 @@ describe("npm start and npm run demo: the whole system, kept across a restart", 
     // The local profile lets the gateway's relayer anchor the audit log's head.
     const lawyer = await signIn(url(), mnemonicToAccount(LOCAL_MNEMONIC, { addressIndex: members.lawyer.key }));
     expect((await call(url(), "POST", "/audit/anchors", { token: lawyer })).status).to.equal(201);
-    const before = await snapshot(url(), chainUrl());
+    const before = await recordsSettled(url(), chainUrl());
     expect(before.anchors).to.have.length(1);
     expect(before.records).to.have.length(2);
     expect(before.records.flatMap((r) => r.agreements)).to.have.length(4);
+    expect(before.payments).to.equal(5);
+    // 9 documents the demo uploaded, and 21 records: 4 agreements × (3 signatures + registration), 5 payments.
     expect(before.records.flatMap((r) => r.contents)).to.satisfy(
-      (ok: boolean[]) => ok.length === 9 && ok.every(Boolean),
+      (ok: boolean[]) => ok.length === 9 + 21 && ok.every(Boolean),
     );
     expect(before.evidenceEvents).to.be.greaterThan(0);
-    expect(before.records.flatMap((r) => r.evidence.map((e) => e[1]))).to.deep.equal(["anchored", "anchored"]);
+    expect(before.records.flatMap((r) => r.evidence.map((e) => e[1]))).to.have.length(2 + 21);
     await stop();
 
     const second = await start();
@@ -179,7 +209,7 @@ describe("npm start and npm run demo: the whole system, kept across a restart", 
 
     // The demo plays again on the same data: new cases beside the old ones.
     await demo();
-    const after = await snapshot(url(), chainUrl());
+    const after = await recordsSettled(url(), chainUrl());
     expect(after.records).to.have.length(4);
     expect(after.records.filter((r) => before.records.some((b) => b.id === r.id))).to.deep.equal(before.records);
     await stop();

@@ -9,7 +9,7 @@ import type { Hex, LocalAccount } from "viem";
 
 import { endOfDayCst } from "../../protocol/schedule.js";
 import { call } from "../../protocol/gateway-client.js";
-import type { System } from "./harness.js";
+import { type System, wallets } from "./harness.js";
 
 export const DAY = 86_400;
 /** 2027-01-31 23:59:59 China Standard Time: a month-end first due date (clamped in February). */
@@ -195,4 +195,20 @@ export async function registrationsOf(system: System, settlementId: Hex): Promis
   const registry = system.hejie.settlements;
   const events = await registry.queryFilter(registry.filters.SettlementRegistered(settlementId), 0, "latest");
   return events.length;
+}
+
+/** All three parties sign the draft's served typed data with their own keys; returns what they signed. */
+export async function signByAll(system: System, tokens: Tokens, caseId: Hex, draftId: string) {
+  const served = await typedDataOf(system, tokens.lawyer, caseId, draftId);
+  for (const [role, wallet] of [
+    ["borrower", wallets.borrower],
+    ["platform", wallets.platform],
+    ["lawyer", wallets.lawyer],
+  ] as const) {
+    const reply = await postSignature(system, tokens[role], caseId, draftId, {
+      signature: await signServed(wallet, served),
+    });
+    if (reply.status !== 201) throw new Error(`${role}: ${JSON.stringify(reply.body)}`);
+  }
+  return served;
 }

@@ -28,6 +28,7 @@ import {
   openCase,
   postSignature,
   registrationsOf,
+  signByAll,
   signServed,
   signWithNode,
   typedDataOf,
@@ -98,21 +99,7 @@ describe("gateway: agreements", function () {
     await system?.stop();
   });
 
-  /** All three parties sign the draft's served typed data with their own keys; returns the last reply. */
-  async function signAllThree(draft: DraftReply, inCase = caseId) {
-    const served = await typedDataOf(system, tokens.lawyer, inCase, draft.id);
-    for (const [role, wallet] of [
-      ["borrower", wallets.borrower],
-      ["platform", wallets.platform],
-      ["lawyer", wallets.lawyer],
-    ] as const) {
-      const reply = await postSignature(system, tokens[role], inCase, draft.id, {
-        signature: await signServed(wallet, served),
-      });
-      if (reply.status !== 201) throw new Error(`${role}: ${JSON.stringify(reply.body)}`);
-    }
-    return served;
-  }
+  const signAllThree = (draft: DraftReply, inCase = caseId) => signByAll(system, tokens, inCase, draft.id);
 
   describe("the whole flow", () => {
     it("sign-in → case → upload → draft → three signatures → registered, readable on chain with its terms", async () => {

@@ -17,7 +17,7 @@ import { type Hex, type LocalAccount, concat, hexToBigInt, hexToNumber, numberTo
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import { call } from "../../protocol/gateway-client.js";
-import { type PaymentReport, paymentReportTypes, settlementDomain, typesOf } from "../../protocol/typed-data.js";
+import { signedPaymentReport } from "../../protocol/payment-reports.js";
 import { compactSignature } from "../../protocol/signatures.js";
 import {
   admitPlatform,
@@ -74,27 +74,18 @@ describe("gateway: payment reports", function () {
     amount: bigint,
     options: { oracle?: LocalAccount; paidAt?: number } = {},
   ) {
-    const report = {
-      settlementId,
-      sequence,
-      amount: amount.toString(),
-      paidAt: options.paidAt ?? nowSeconds() - 60,
-      bankReference: toHex(randomBytes(32)),
-    };
-    const domain = settlementDomain(31337n, await system.hejie.settlements.getAddress());
-    const message: PaymentReport = {
-      ...report,
-      sequence: BigInt(sequence),
-      amount,
-      paidAt: BigInt(report.paidAt),
-    };
-    const signature = await (options.oracle ?? wallets.oracle).signTypedData({
-      domain: { ...domain, verifyingContract: domain.verifyingContract as Hex },
-      types: typesOf(paymentReportTypes),
-      primaryType: "PaymentReport",
-      message: message as unknown as Record<string, unknown>,
-    });
-    return { ...report, signature };
+    return signedPaymentReport(
+      options.oracle ?? wallets.oracle,
+      31337,
+      (await system.hejie.settlements.getAddress()) as Hex,
+      {
+        settlementId,
+        sequence,
+        amount,
+        paidAt: options.paidAt ?? nowSeconds() - 60,
+        bankReference: toHex(randomBytes(32)),
+      },
+    );
   }
 
   const post = (body: unknown) =>

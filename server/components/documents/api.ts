@@ -14,7 +14,7 @@ import type { MemberDirectory } from "../identity/roles.js";
 import type { AuditAnchorer } from "./anchor.js";
 import { caseTrail, verifyAuditChain } from "./audit.js";
 import { type GrantService, grantTypedData } from "./grants.js";
-import { DOCUMENT_KINDS, type Grant, publicInfo } from "./repository.js";
+import { DOCUMENT_KINDS, GATEWAY_DOCUMENT_KINDS, type Grant, publicInfo } from "./repository.js";
 import type { DocumentService } from "./service.js";
 
 /** Media types accepted for upload (the document's type is kept and served back). */
@@ -51,7 +51,7 @@ const documentBody = z.object({
   id: schemas.bytes32,
   caseId: schemas.bytes32,
   name: z.string(),
-  kind: z.enum(DOCUMENT_KINDS),
+  kind: z.enum([...DOCUMENT_KINDS, ...GATEWAY_DOCUMENT_KINDS]),
   mediaType: z.string(),
   size: z.number().describe("Plaintext bytes"),
   sha256: schemas.bytes32.describe("SHA-256 of the plaintext, kept after deletion"),

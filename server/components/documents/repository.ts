@@ -9,7 +9,9 @@ export const DOCUMENT_KINDS = [
   "evidence",
   "other",
 ] as const;
-export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+/** Kinds only the gateway itself writes: `record`, a case event it captured as evidence (a JSON file). */
+export const GATEWAY_DOCUMENT_KINDS = ["record"] as const;
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number] | (typeof GATEWAY_DOCUMENT_KINDS)[number];
 
 /** What anyone allowed to see a document sees: no key material, no storage location. */
 export interface DocumentInfo {

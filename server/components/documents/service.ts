@@ -118,10 +118,22 @@ export class DocumentService {
    * fails (client abort) or exceeds the size limit leaves no blob and no row.
    */
   async upload(input: UploadInput): Promise<DocumentInfo> {
+    await this.requireParty(input.caseId.toLowerCase(), input.uploader, null, "upload_refused", {});
+    return this.store(input);
+  }
+
+  /**
+   * Stores a document the gateway itself produced for a case (`uploader`: the gateway's relayer
+   * address), encrypted and audited like an upload, without a party's session. For the evidence
+   * records of case events (signatures, registrations, payment receipts).
+   */
+  storeGatewayDocument(input: UploadInput): Promise<DocumentInfo> {
+    return this.store(input);
+  }
+
+  private async store(input: UploadInput): Promise<DocumentInfo> {
     const { db, clock, kek, blobs, maxUploadBytes } = this.deps;
     const caseId = input.caseId.toLowerCase();
-    await this.requireParty(caseId, input.uploader, null, "upload_refused", {});
-
     const id = `0x${randomBytes(32).toString("hex")}` as Address;
     const dataKey = KeyEncryptionKey.newDataKey();
     const sealed: SealResult = { size: 0, sha256: undefined };

@@ -30,4 +30,18 @@ export const evidenceMigrations: Migration[] = [
       CREATE INDEX evidence_items_by_sha256 ON evidence_items (sha256);
     `,
   },
+  {
+    id: "evidence-002-records",
+    sql: `
+      -- Case events recorded as evidence automatically (records.ts): one row per event, by its key.
+      CREATE TABLE evidence_records (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        case_id TEXT NOT NULL,
+        evidence_id TEXT NOT NULL UNIQUE REFERENCES evidence_items (id),
+        document_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
