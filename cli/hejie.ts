@@ -1,22 +1,29 @@
 /**
- * `npx hejie …` — the command line for operators and courts. It talks to a chain node's JSON-RPC
- * only, never to the gateway: what it says holds even if Hejie's servers are gone.
+ * `npx hejie …` — the command line for operators and courts. Verifying and reading compliance talk
+ * to a chain node's JSON-RPC only, never to the gateway: what they say holds even if Hejie's servers
+ * are gone. Exporting a bundle is the one command that asks the gateway (the files are kept there).
  *
  *   hejie verify <file> --report <report.json> --rpc <url>
  *       Checks a file against a court report (GET /evidence/:id/report): its SHA-256, the salted leaf,
  *       the proof against the root on the EvidenceRegistry, and the anchoring transaction and block.
+ *   hejie verify <bundle directory> --rpc <url>
+ *       The same for every file of an exported evidence bundle.
  *   hejie compliance <settlementId> --registry <address> --rpc <url>
  *       An agreement's status, standing and amounts, as the registry computes them now.
+ *   hejie export <caseId> --gateway <url> --out <directory>
+ *       A case's evidence bundle (bundle.ts): files, court reports, manifest, how to verify. Signs in
+ *       with HEJIE_TOKEN or HEJIE_PRIVATE_KEY from the environment.
  *
  * Exit codes: 0 verified / read; 1 not verified; 2 bad usage or unreadable input.
  */
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 import { type Hex, createPublicClient, http, isHex } from "viem";
 
 import { evidenceLeafHash } from "../protocol/evidence.js";
+import { BundleError, bundleItems, exportBundle } from "./bundle.js";
 import { Standing, Status } from "../protocol/enums.js";
 
 const EVIDENCE_ABI = [
@@ -79,7 +86,9 @@ class UsageError extends Error {}
 
 const USAGE = `Usage:
   hejie verify <file> --report <report.json> --rpc <url>
+  hejie verify <bundle directory> --rpc <url>
   hejie compliance <settlementId> --registry <address> --rpc <url>
+  hejie export <caseId> --gateway <url> --out <directory>   (HEJIE_TOKEN or HEJIE_PRIVATE_KEY set)
   hejie --help`;
 
 interface Report {
@@ -153,6 +162,18 @@ async function verify(file: string, reportPath: string, rpc: string): Promise<bo
   return verified;
 }
 
+/** Verifies each (file, report) pair of a bundle; true when all verify. */
+async function verifyAll(items: { file: string; report: string }[], rpc: string): Promise<boolean> {
+  if (items.length === 0) throw new UsageError("the bundle holds no anchored evidence");
+  let verified = 0;
+  for (const { file, report } of items) {
+    console.log(`\n${file}`);
+    if (await verify(file, report, rpc)) verified += 1;
+  }
+  console.log(`\n${verified} of ${items.length} file(s) verified`);
+  return verified === items.length;
+}
+
 async function compliance(settlementId: string, registry: string, rpc: string): Promise<void> {
   if (!isHex(settlementId) || settlementId.length !== 66) throw new UsageError("the settlement id is 32 bytes hex");
   if (!isHex(registry) || registry.length !== 42) throw new UsageError("--registry is the HejieRegistry's address");
@@ -184,6 +205,8 @@ async function main(argv: string[]): Promise<number> {
       report: { type: "string" },
       rpc: { type: "string" },
       registry: { type: "string" },
+      gateway: { type: "string" },
+      out: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -192,9 +215,26 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help === true ? 0 : 2;
   }
+  if (command === "export") {
+    if (subject === undefined || values.gateway === undefined || values.out === undefined) {
+      throw new UsageError("export <caseId> --gateway <url> --out <directory>");
+    }
+    const manifest = await exportBundle(values.gateway, subject, values.out);
+    const files = manifest.items.filter((item) => item.file !== null);
+    for (const item of files) console.log(`${item.file}  ${item.sha256}`);
+    const queued = manifest.items.length - files.length;
+    console.log(
+      `\n${files.length} anchored item(s) exported to ${values.out}${queued > 0 ? `; ${queued} still queued` : ""}`,
+    );
+    return 0;
+  }
   if (values.rpc === undefined) throw new UsageError("--rpc <url> is required: the chain node to ask");
   if (command === "verify") {
-    if (subject === undefined || values.report === undefined) throw new UsageError("verify <file> --report <json>");
+    if (subject === undefined) throw new UsageError("verify <file> --report <json>, or verify <bundle directory>");
+    if (values.report === undefined && existsSync(subject) && statSync(subject).isDirectory()) {
+      return (await verifyAll(bundleItems(subject), values.rpc)) ? 0 : 1;
+    }
+    if (values.report === undefined) throw new UsageError("verify <file> --report <json>");
     return (await verify(subject, values.report, values.rpc)) ? 0 : 1;
   }
   if (command === "compliance") {
@@ -211,7 +251,11 @@ try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   console.error(
-    error instanceof UsageError || error instanceof TypeError ? `hejie: ${error.message}\n${USAGE}` : error,
+    error instanceof UsageError || error instanceof TypeError
+      ? `hejie: ${error.message}\n${USAGE}`
+      : error instanceof BundleError
+        ? `hejie: ${error.message}`
+        : error,
   );
   process.exitCode = 2;
 }

@@ -23,11 +23,10 @@ import { mnemonicToAccount } from "viem/accounts";
 
 import { LOCAL_MNEMONIC, borrowers, members } from "../deploy/local/parties.js";
 import { type ApiResponse, call, signIn } from "../protocol/gateway-client.js";
-import { InstalmentState } from "../protocol/enums.js";
 import { newSalt, sha256Hex } from "../protocol/evidence.js";
 import { endOfDayCst } from "../protocol/schedule.js";
 import { signedPaymentReport } from "../protocol/payment-reports.js";
-import { evidenceAbi, registryAbi } from "../server/chain/abi.js";
+import { evidenceAbi } from "../server/chain/abi.js";
 
 const GATEWAY = process.env.HEJIE_URL ?? "http://127.0.0.1:8080";
 const CHAIN = process.env.HEJIE_CHAIN_URL ?? `http://127.0.0.1:${process.env.HEJIE_CHAIN_PORT ?? 8545}`;
@@ -59,12 +58,17 @@ async function until<T>(
   token: string,
   done: (answer: T) => boolean,
   describe: (answer: T) => string,
-  { everyMs = 250, timeoutMs = 60_000 } = {},
+  { everyMs = 250, timeoutMs = 60_000, notYet = 0 } = {},
 ): Promise<T> {
   for (let waited = 0; ; waited += everyMs) {
-    const answer = expectStatus(await call<T>(GATEWAY, "GET", path, { token }), 200, what);
-    if (done(answer)) return answer;
-    if (waited > timeoutMs) throw new StepFailed(`${what}: still ${describe(answer)} after ${timeoutMs / 1000} s`);
+    const reply = await call<T>(GATEWAY, "GET", path, { token });
+    // `notYet`: a status that means "not there yet" (e.g. 404 before the indexer has read a block).
+    const answer = reply.status === notYet ? undefined : expectStatus(reply, 200, what);
+    if (answer !== undefined && done(answer)) return answer;
+    if (waited > timeoutMs) {
+      const state = answer === undefined ? `answered ${reply.status}` : describe(answer);
+      throw new StepFailed(`${what}: still ${state} after ${timeoutMs / 1000} s`);
+    }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
@@ -222,8 +226,6 @@ async function reportPayment(
   );
 }
 
-const stateNames = Object.fromEntries(Object.entries(InstalmentState).map(([name, value]) => [value, name]));
-
 interface AgreementView {
   settlementId: Hex;
   platform: Hex;
@@ -238,15 +240,12 @@ async function agreementsSeenBy(viewer: Party, caseId: Hex): Promise<AgreementVi
   );
 }
 
-/** Each instalment's state, as the registry computes it now. */
-async function instalmentStates(chain: Chain, settlementId: Hex, first: number): Promise<string[]> {
-  const views = (await chain.client.readContract({
-    address: chain.contracts.registry,
-    abi: registryAbi,
-    functionName: "getInstalments",
-    args: [settlementId],
-  })) as { state: number }[];
-  return views.slice(0, first).map((view, i) => `#${i + 1} ${stateNames[view.state]}`);
+/** An agreement as the gateway's indexer answers it (`GET /agreements/:id`). */
+interface IndexedAgreement {
+  compliance: { standing: string; paidTotal: string; arrears: string };
+  instalments: { index: number; state: string }[];
+  payments: unknown[];
+  crossCheck: { matches: boolean; block: number };
 }
 
 interface VerifyAnswer {
@@ -384,15 +383,25 @@ async function caseOne(chain: Chain, lawyer: Party) {
   const secondDueAt = endOfDayInMonths(-1);
   const now = BigInt(Math.floor(Date.now() / 1000));
   await reportPayment(chain, anjia, oracle, settlementId, 1, 500_000n, now - 2n * BigInt(DAY));
-  const [view] = await agreementsSeenBy(anjia, caseId);
-  if (view === undefined) throw new StepFailed("Anjia does not see its agreement");
-  const states = await instalmentStates(chain, settlementId, 3);
+  // The indexer's read model, once it has read both payments, checked against the registry's own views.
+  const view = await until<IndexedAgreement>(
+    "reading the agreement from the indexer",
+    `/agreements/${settlementId}?crossCheck=true`,
+    anjia.token,
+    (answer) => answer.payments.length === 2,
+    (answer) => `${answer.payments.length} payments indexed`,
+    { notYet: 404 },
+  );
+  const states = view.instalments.slice(0, 3).map((instalment) => `#${instalment.index + 1} ${instalment.state}`);
   if (states[1] !== `#2 PaidLate`)
     throw new StepFailed(`the second instalment should be PaidLate: ${states.join(", ")}`);
+  if (!view.crossCheck.matches)
+    throw new StepFailed(`the read model disagrees with the chain: ${JSON.stringify(view.crossCheck)}`);
   step(
-    `compliance (Anjia's view): standing ${view.compliance.standing}, paid ${yuan(view.compliance.paidTotal)}, ` +
+    `compliance (Anjia's view, from the indexer): standing ${view.compliance.standing}, paid ${yuan(view.compliance.paidTotal)}, ` +
       `arrears ${yuan(view.compliance.arrears)}; instalments ${states.join(", ")} ` +
-      `(the second was due ${new Date(Number(secondDueAt) * 1000).toISOString().slice(0, 10)})`,
+      `(the second was due ${new Date(Number(secondDueAt) * 1000).toISOString().slice(0, 10)}); ` +
+      `the same as the registry computes at block ${view.crossCheck.block}`,
   );
   await anchorAndVerify(chain, lawyer, caseId, [contract, letter]);
 }
@@ -452,6 +461,18 @@ async function caseTwo(chain: Chain, lawyer: Party) {
         `standing ${seen[0]!.compliance.standing}`,
     );
   }
+  const { platform: xinyi } = creditors[0]!;
+  const portfolio = await until<{ buckets: Record<string, { count: number; outstanding: string }> }>(
+    "reading Xinyi's portfolio",
+    "/portfolio",
+    xinyi.token,
+    (answer) => Object.values(answer.buckets).some((bucket) => bucket.count > 0),
+    () => "empty",
+  );
+  const buckets = Object.entries(portfolio.buckets).filter(([, bucket]) => bucket.count > 0);
+  step(
+    `Xinyi's portfolio (the indexer): ${buckets.map(([name, bucket]) => `${bucket.count} ${name}, ${yuan(bucket.outstanding)} outstanding`).join("; ")}`,
+  );
   const all = await agreementsSeenBy(zhang, caseId);
   if (all.length !== 3) throw new StepFailed(`Mr Zhang should see three agreements, sees ${all.length}`);
   step(`Mr Zhang and the lawyer see all ${all.length} agreements`);
