@@ -15,6 +15,8 @@ export class WorkerLoop {
   private round: Promise<void> | undefined;
   private running = false;
   private failures = 0;
+  /** Work arrived while a round ran: the next round starts at once. */
+  private wakeRequested = false;
 
   constructor(
     /** One unit of work; resolves with true when more is waiting right away. */
@@ -38,9 +40,11 @@ export class WorkerLoop {
     await this.round;
   }
 
-  /** New work waits: run a round soon (at once when idle and not backing off). */
+  /** New work waits: run a round at once (after the current one, if any; not while backing off). */
   wake(): void {
-    if (this.running && this.round === undefined && this.failures === 0) this.schedule(0);
+    if (!this.running || this.failures > 0) return;
+    if (this.round === undefined) this.schedule(0);
+    else this.wakeRequested = true;
   }
 
   private schedule(delayMs: number): void {
@@ -48,10 +52,11 @@ export class WorkerLoop {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      this.wakeRequested = false;
       this.round ??= this.work()
         .then((more) => {
           this.failures = 0;
-          this.schedule(more ? 0 : this.settings.pollMs);
+          this.schedule(more || this.wakeRequested ? 0 : this.settings.pollMs);
         })
         .catch((error: unknown) => {
           this.failures += 1;

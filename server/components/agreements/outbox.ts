@@ -22,6 +22,7 @@ import { Counter, type Registry } from "prom-client";
 import type { ChainClients } from "../../chain/client.js";
 import type { Clock } from "../../context.js";
 import type { Db } from "../../db/database.js";
+import { WorkerLoop } from "../../workers/loop.js";
 import {
   type OutboxJob,
   checkAgainAt,
@@ -67,11 +68,10 @@ const REGISTERED_ELSEWHERE: readonly string[] = [
 ];
 
 export class RegistrationOutbox {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private started = false;
+  private readonly loop: WorkerLoop;
   private stopping = false;
-  private wakeRequested = false;
+  /** A transaction went out in this round: follow it up at once rather than at the next poll. */
+  private followUpSoon = false;
   private readonly outcomes: Counter<"outcome">;
 
   constructor(
@@ -88,48 +88,28 @@ export class RegistrationOutbox {
       labelNames: ["outcome"],
       registers: [metrics],
     });
+    const round = async () => {
+      this.followUpSoon = false;
+      await this.runOnce();
+      return this.followUpSoon;
+    };
+    this.loop = new WorkerLoop(round, settings, logger, "registration outbox round failed");
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
     this.stopping = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  /** Stops polling and waits for the round in progress to finish. */
+  /** Stops polling and waits for the round in progress to finish (it stops between jobs). */
   async stop(): Promise<void> {
-    this.started = false;
     this.stopping = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.loop.stop();
   }
 
   /** A job was queued: look now rather than at the next poll. */
   wake(): void {
-    if (!this.started) return;
-    if (this.running !== undefined) {
-      this.wakeRequested = true;
-      return;
-    }
-    this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (!this.started) return;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.runOnce()
-        .catch((error: unknown) => this.logger.error({ err: error }, "registration outbox round failed"))
-        .finally(() => {
-          this.running = undefined;
-          const again = this.wakeRequested;
-          this.wakeRequested = false;
-          this.schedule(again ? 0 : this.settings.pollMs);
-        });
-    }, delayMs);
+    this.loop.wake();
   }
 
   /**
@@ -203,7 +183,7 @@ export class RegistrationOutbox {
     if (recorded === undefined) return;
     await this.broadcast(recorded);
     this.outcomes.inc({ outcome: "broadcast" });
-    this.wakeRequested = true; // follow it up at once rather than at the next poll
+    this.followUpSoon = true;
   }
 
   /** Sends the recorded raw transaction; a node that already has it, or mined it, is fine. */
