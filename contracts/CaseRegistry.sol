@@ -43,6 +43,7 @@ contract CaseRegistry is ICaseRegistry, AccessManaged, EIP712 {
     /// @dev The borrower's bit in `Case.joinedApplication` (creditors use bits 0 to MAX_CREDITORS - 1).
     uint32 private constant BORROWER_BIT = 1 << 31;
 
+    /// @inheritdoc ICaseRegistry
     /// @dev keccak256("Standstill(bytes32 caseId,address creditor,uint32 borrowerId,uint40 endsAt,
     /// uint32 nonce,uint40 deadline)")
     bytes32 public constant STANDSTILL_TYPEHASH = keccak256(

@@ -272,6 +272,9 @@ interface ICaseRegistry {
 
     function MAX_PANEL_SIZE() external view returns (uint256);
 
+    /// @notice keccak256 of the `Standstill` EIP-712 type string (see `protocol/typed-data.ts`).
+    function STANDSTILL_TYPEHASH() external view returns (bytes32);
+
     /// @notice The HejieRegistry whose members and agreements the cases refer to.
     function hejieRegistry() external view returns (address);
 
