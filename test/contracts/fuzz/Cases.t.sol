@@ -37,7 +37,12 @@ contract CasesFuzzTest is CaseTestBase {
     /// @dev The model: `o` is decided when, however the members who have not voted yet vote (for any
     /// option or abstaining), `o` keeps more than half of the votes that are not abstentions. The worst
     /// case for `o` is every remaining member voting for one other option.
-    function _decidedInModel(uint8[6] memory tally, uint256 cast, uint256 panelSize, uint256 o) internal pure returns (bool) {
+    function _decidedInModel(
+        uint8[6] memory tally,
+        uint256 cast,
+        uint256 panelSize,
+        uint256 o
+    ) internal pure returns (bool) {
         uint256 remaining = panelSize - cast;
         uint256 others;
         for (uint256 p = 1; p <= 4; ++p) if (p != o) others += tally[p];

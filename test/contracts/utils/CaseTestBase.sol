@@ -45,7 +45,9 @@ abstract contract CaseTestBase is HejieTestBase {
     uint32 internal constant MIN_CURE = 15 days;
     uint32 internal constant VOTING_PERIOD = 14 days;
     /// @dev MULTI refuses late mediation and confirmation, records a late response.
-    uint8 internal constant MULTI_LATE_REFUSED = uint8((1 << uint8(Deadline.Mediation)) | (1 << uint8(Deadline.Confirmation)));
+    uint8 internal constant MULTI_LATE_REFUSED = uint8(
+        (1 << uint8(Deadline.Mediation)) | (1 << uint8(Deadline.Confirmation))
+    );
 
     bytes32 internal constant AGREEMENT_HASH = keccak256("signed mediation agreement");
     bytes32 internal constant APPLICATION_HASH = keccak256("joint application");
@@ -197,13 +199,7 @@ abstract contract CaseTestBase is HejieTestBase {
         terms.platform = creditorKey;
         terms.platformNonce = registry.getKey(creditorKey).nonce;
         id = registry.settlementId(terms, _instalmentsOf(plan));
-        id = registry.registerMonthly(
-            terms,
-            plan,
-            _sign(BORROWER_PK, id),
-            _sign(creditorPk, id),
-            _sign(LAWYER_PK, id)
-        );
+        id = registry.registerMonthly(terms, plan, _sign(BORROWER_PK, id), _sign(creditorPk, id), _sign(LAWYER_PK, id));
     }
 
     function _addAgreement(bytes32 caseId, address creditorKey, uint256 creditorPk) internal returns (bytes32 id) {
@@ -301,5 +297,4 @@ abstract contract CaseTestBase is HejieTestBase {
             abi.encodeWithSelector(ICaseRegistry.CaseRegistryTransitionNotAllowed.selector, caseId, from, to)
         );
     }
-
 }

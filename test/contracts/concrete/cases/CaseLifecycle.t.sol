@@ -153,7 +153,12 @@ contract CaseLifecycleTest is CaseTestBase {
         cases.startMediation(caseId);
 
         vm.expectEmit(address(cases));
-        emit ICaseRegistry.CaseStatusChanged(caseId, CaseStatus.InMediation, CaseStatus.AgreementSigned, AGREEMENT_HASH);
+        emit ICaseRegistry.CaseStatusChanged(
+            caseId,
+            CaseStatus.InMediation,
+            CaseStatus.AgreementSigned,
+            AGREEMENT_HASH
+        );
         vm.prank(lawyer);
         cases.recordPartiesSigned(caseId, AGREEMENT_HASH);
 
@@ -242,15 +247,11 @@ contract CaseLifecycleTest is CaseTestBase {
         bytes32 caseId = _openSimple();
         address[4] memory callers = [lawyer, otherLawyer, platform, stranger];
         for (uint256 i = 0; i < callers.length; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotMediator.selector, caseId, callers[i])
-            );
+            vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotMediator.selector, caseId, callers[i]));
             vm.prank(callers[i]);
             cases.startMediation(caseId);
             // Before any deadline passed, only the mediator declares failure.
-            vm.expectRevert(
-                abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotMediator.selector, caseId, callers[i])
-            );
+            vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotMediator.selector, caseId, callers[i]));
             vm.prank(callers[i]);
             cases.declareMediationFailed(caseId, bytes32(0));
         }

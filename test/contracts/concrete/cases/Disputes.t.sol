@@ -7,12 +7,7 @@ import {ICaseRegistry} from "../../../../contracts/interfaces/ICaseRegistry.sol"
 import {ISettlementRegistry} from "../../../../contracts/interfaces/ISettlementRegistry.sol";
 import {Dispute, DisputeStatus, DisputeSubject, Vote} from "../../../../contracts/types/CaseTypes.sol";
 import {AccountKind, Licence} from "../../../../contracts/types/MemberTypes.sol";
-import {
-    OracleSignature,
-    PaymentReport,
-    SettlementTerms,
-    Status
-} from "../../../../contracts/types/SettlementTypes.sol";
+import {OracleSignature, PaymentReport, SettlementTerms, Status} from "../../../../contracts/types/SettlementTypes.sol";
 import {CaseTestBase} from "../../utils/CaseTestBase.sol";
 
 /// @notice Disputes before a committee panel: opening (the agreement becomes Disputed), the panel,
@@ -111,27 +106,21 @@ contract DisputesTest is CaseTestBase {
 
     function test_RevertWhen_OpenDisputeNotInCase() public {
         bytes32 outside = _registerWith(platform, PLATFORM_PK);
-        vm.expectRevert(
-            abi.encodeWithSelector(ICaseRegistry.CaseRegistryAgreementNotInCase.selector, caseId, outside)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryAgreementNotInCase.selector, caseId, outside));
         vm.prank(borrower);
         cases.openDispute(caseId, outside, DisputeSubject.Agreement, 0, bytes32(0), bytes32(0));
     }
 
     function test_RevertWhen_OpenDisputeTwice() public {
         uint256 disputeId = _openDispute(caseId, id, DisputeSubject.Agreement);
-        vm.expectRevert(
-            abi.encodeWithSelector(ICaseRegistry.CaseRegistryDisputeAlreadyOpen.selector, id, disputeId)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryDisputeAlreadyOpen.selector, id, disputeId));
         vm.prank(platform);
         cases.openDispute(caseId, id, DisputeSubject.Clause, 0, bytes32(0), bytes32(0));
     }
 
     function test_RevertWhen_OpenDisputeNotDisputable() public {
         _pay(id, _ledger(id).totalDue);
-        vm.expectRevert(
-            abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotDisputable.selector, id, Status.Completed)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotDisputable.selector, id, Status.Completed));
         vm.prank(borrower);
         cases.openDispute(caseId, id, DisputeSubject.Agreement, 0, bytes32(0), bytes32(0));
     }
@@ -223,7 +212,9 @@ contract DisputesTest is CaseTestBase {
     function test_RevertWhen_VoteTwice() public {
         uint256 disputeId = _openAppointed(DisputeSubject.Agreement);
         _vote(committee, disputeId, Vote.Uphold);
-        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryAlreadyVoted.selector, disputeId, committeeId));
+        vm.expectRevert(
+            abi.encodeWithSelector(ICaseRegistry.CaseRegistryAlreadyVoted.selector, disputeId, committeeId)
+        );
         vm.prank(committee);
         cases.castVote(disputeId, Vote.Terminate, bytes32(0));
     }
@@ -231,7 +222,9 @@ contract DisputesTest is CaseTestBase {
     function test_RevertWhen_VoteNotPanelMember() public {
         uint256 disputeId = _openDispute(caseId, id, DisputeSubject.Agreement);
         // Before the panel is appointed nobody sits on it.
-        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotPanelMember.selector, disputeId, committee));
+        vm.expectRevert(
+            abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotPanelMember.selector, disputeId, committee)
+        );
         vm.prank(committee);
         cases.castVote(disputeId, Vote.Uphold, bytes32(0));
         _appoint(disputeId);
@@ -247,7 +240,9 @@ contract DisputesTest is CaseTestBase {
         // A panel member whose key was revoked.
         vm.prank(registrar);
         registry.revokeKey(committee3);
-        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotPanelMember.selector, disputeId, committee3));
+        vm.expectRevert(
+            abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotPanelMember.selector, disputeId, committee3)
+        );
         vm.prank(committee3);
         cases.castVote(disputeId, Vote.Uphold, bytes32(0));
     }
@@ -282,9 +277,7 @@ contract DisputesTest is CaseTestBase {
     function test_RevertWhen_QuorumNotReached() public {
         uint256 disputeId = _openAppointed(DisputeSubject.Agreement);
         _vote(committee, disputeId, Vote.Uphold);
-        vm.expectRevert(
-            abi.encodeWithSelector(ICaseRegistry.CaseRegistryQuorumNotReached.selector, disputeId, 1, 2)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryQuorumNotReached.selector, disputeId, 1, 2));
         _resolveAs(committee, disputeId);
     }
 
@@ -344,7 +337,9 @@ contract DisputesTest is CaseTestBase {
         uint256 disputeId = _openAppointed(DisputeSubject.Agreement);
         _vote(committee, disputeId, Vote.Uphold);
         _vote(committee2, disputeId, Vote.Uphold);
-        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotPanelMember.selector, disputeId, committee4));
+        vm.expectRevert(
+            abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotPanelMember.selector, disputeId, committee4)
+        );
         _resolveAs(committee4, disputeId);
         vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryZeroResolution.selector, disputeId));
         vm.prank(committee);

@@ -54,15 +54,19 @@ contract PartiesTest is CaseTestBase {
             if (kind == 0) rules.responseTime = 0;
             else if (kind == 1) rules.maxMediationDuration = 0;
             else if (kind == 2) rules.confirmationReminder = 0;
-            else if (kind == 3) rules.confirmationReminder = rules.confirmationWindow; // not before the due time
+            else if (kind == 3)
+                rules.confirmationReminder = rules.confirmationWindow; // not before the due time
             else if (kind == 4) rules.votingPeriod = 0;
             else if (kind == 5) rules.panelSize = 0;
-            else if (kind == 6) rules.panelSize = 16; // MAX_PANEL_SIZE is 15
+            else if (kind == 6)
+                rules.panelSize = 16; // MAX_PANEL_SIZE is 15
             else if (kind == 7) rules.quorum = 0;
             else if (kind == 8) rules.quorum = rules.panelSize + 1;
             else if (kind == 9) rules.maxCreditors = 0;
-            else if (kind == 10) rules.maxCreditors = 17; // MAX_CREDITORS is 16
-            else if (kind == 11) rules.lateRefused = 8; // no fourth deadline
+            else if (kind == 10)
+                rules.maxCreditors = 17; // MAX_CREDITORS is 16
+            else if (kind == 11)
+                rules.lateRefused = 8; // no fourth deadline
             else caseType = 0; // case type 0 is reserved
             vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryInvalidRulebook.selector, caseType));
             vm.prank(committee);
@@ -117,9 +121,7 @@ contract PartiesTest is CaseTestBase {
         bytes32 caseId = _openSimple();
         address[4] memory callers = [otherPlatform, oracle, lawyer, borrower];
         for (uint256 i = 0; i < callers.length; ++i) {
-            vm.expectRevert(
-                abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotCreditor.selector, caseId, callers[i])
-            );
+            vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryNotCreditor.selector, caseId, callers[i]));
             vm.prank(callers[i]);
             cases.declareCounsel(caseId, otherLawyerId);
         }
@@ -183,9 +185,7 @@ contract PartiesTest is CaseTestBase {
     function test_RevertWhen_AddAgreementOtherCreditor() public {
         bytes32 caseId = _openSimple(); // the platform only
         bytes32 id = _registerWith(otherPlatform, OTHER_PLATFORM_PK);
-        vm.expectRevert(
-            abi.encodeWithSelector(ICaseRegistry.CaseRegistryAgreementPartiesDiffer.selector, caseId, id)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryAgreementPartiesDiffer.selector, caseId, id));
         vm.prank(lawyer);
         cases.addAgreement(caseId, id);
     }
@@ -195,9 +195,7 @@ contract PartiesTest is CaseTestBase {
         vm.prank(lawyer);
         cases.openCase(caseId, SIMPLE, otherBorrowerId, _ids(platformId), mediatorId);
         bytes32 id = _registerWith(platform, PLATFORM_PK);
-        vm.expectRevert(
-            abi.encodeWithSelector(ICaseRegistry.CaseRegistryAgreementPartiesDiffer.selector, caseId, id)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryAgreementPartiesDiffer.selector, caseId, id));
         vm.prank(lawyer);
         cases.addAgreement(caseId, id);
     }
@@ -226,12 +224,7 @@ contract PartiesTest is CaseTestBase {
         terms.curePeriod = 10 days;
         bytes32 id = _registerMonthly(terms, plan);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                ICaseRegistry.CaseRegistryCurePeriodTooShort.selector,
-                id,
-                uint32(10 days),
-                MIN_CURE
-            )
+            abi.encodeWithSelector(ICaseRegistry.CaseRegistryCurePeriodTooShort.selector, id, uint32(10 days), MIN_CURE)
         );
         vm.prank(lawyer);
         cases.addAgreement(caseId, id);

@@ -255,9 +255,7 @@ contract StandstillTest is CaseTestBase {
     }
 
     function test_RevertWhen_ReportCollectionInvalid() public {
-        vm.expectRevert(
-            abi.encodeWithSelector(ICaseRegistry.CaseRegistryUnknownCreditor.selector, caseId, lawyerId)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ICaseRegistry.CaseRegistryUnknownCreditor.selector, caseId, lawyerId));
         vm.prank(borrower);
         cases.reportCollection(caseId, lawyerId, uint40(_now()), keccak256("x"));
 
