@@ -34,7 +34,7 @@ library DisputeLogic {
         Layout storage s,
         address registry,
         bytes32 caseId,
-        Rulebook memory rules,
+        Rulebook storage rules,
         bytes32 settlementId,
         DisputeSubject subject,
         uint32 sequence,
@@ -42,17 +42,7 @@ library DisputeLogic {
         bytes32 evidenceHash
     ) external returns (uint256 disputeId) {
         // Check:
-        (Ledger memory ledger, Profile memory profile) = ISettlementRegistry(registry).getSettlement(settlementId);
-        uint32 openedBy = _agreementParty(registry, settlementId, ledger, profile);
-        // One dispute at a time per agreement: it holds the agreement Disputed until decided.
-        uint256 pending = s.openDisputes[settlementId];
-        if (pending != 0) revert ICaseRegistry.CaseRegistryDisputeAlreadyOpen(settlementId, pending);
-        if (ledger.status != Status.Active && ledger.status != Status.InDefault) {
-            revert ICaseRegistry.CaseRegistryNotDisputable(settlementId, ledger.status);
-        }
-        if (subject == DisputeSubject.PaymentReport && sequence >= ledger.reportCount) {
-            revert ICaseRegistry.CaseRegistryReportNotRecorded(settlementId, sequence);
-        }
+        (Ledger memory ledger, uint32 openedBy) = _checkOpen(s, registry, settlementId, subject, sequence);
 
         // Effect:
         disputeId = ++s.count;
@@ -181,6 +171,29 @@ library DisputeLogic {
     /*//////////////////////////////////////////////////////////////
                                INTERNALS
     //////////////////////////////////////////////////////////////*/
+
+    /// @dev The checks of `open`: the caller is a party of the agreement, which has no open dispute and
+    /// is Active or InDefault; a disputed report was recorded.
+    function _checkOpen(
+        Layout storage s,
+        address registry,
+        bytes32 settlementId,
+        DisputeSubject subject,
+        uint32 sequence
+    ) private view returns (Ledger memory ledger, uint32 openedBy) {
+        Profile memory profile;
+        (ledger, profile) = ISettlementRegistry(registry).getSettlement(settlementId);
+        openedBy = _agreementParty(registry, settlementId, ledger, profile);
+        // One dispute at a time per agreement: it holds the agreement Disputed until decided.
+        uint256 pending = s.openDisputes[settlementId];
+        if (pending != 0) revert ICaseRegistry.CaseRegistryDisputeAlreadyOpen(settlementId, pending);
+        if (ledger.status != Status.Active && ledger.status != Status.InDefault) {
+            revert ICaseRegistry.CaseRegistryNotDisputable(settlementId, ledger.status);
+        }
+        if (subject == DisputeSubject.PaymentReport && sequence >= ledger.reportCount) {
+            revert ICaseRegistry.CaseRegistryReportNotRecorded(settlementId, sequence);
+        }
+    }
 
     function _open(Layout storage s, uint256 disputeId) private view returns (Dispute storage d) {
         d = s.disputes[disputeId];

@@ -201,10 +201,22 @@ contract CasesFuzzTest is CaseTestBase {
         cases.startMediation(caseId);
         assertEq(cases.getCase(caseId).lateFlags, late ? 1 : 0, "late response flagged exactly when late");
 
-        // The parties and the mediator sign after another random delay.
+        _signLate(caseId, rules, respondAt, late, delaySeed >> 64);
+    }
+
+    /// @dev The second half of `testFuzz_DeadlineArithmetic`: the parties and the mediator sign after
+    /// another random delay, possibly late.
+    function _signLate(
+        bytes32 caseId,
+        Rulebook memory rules,
+        uint256 respondAt,
+        bool late,
+        uint256 delaySeed
+    ) internal {
+        CaseDeadlines memory d;
         d = cases.deadlines(caseId);
         assertEq(d.mediationDueAt, respondAt + rules.maxMediationDuration, "mediationDueAt");
-        uint256 signAt = respondAt + bound(delaySeed >> 64, 0, 2 * uint256(rules.maxMediationDuration));
+        uint256 signAt = respondAt + bound(delaySeed, 0, 2 * uint256(rules.maxMediationDuration));
         vm.warp(signAt);
         bool signedLate = signAt > d.mediationDueAt;
         if (signedLate && CaseRules.refusesLate(rules, Deadline.Mediation)) {
