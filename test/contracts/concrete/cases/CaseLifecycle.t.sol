@@ -4,7 +4,15 @@ pragma solidity 0.8.37;
 import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
 
 import {ICaseRegistry} from "../../../../contracts/interfaces/ICaseRegistry.sol";
-import {Case, CaseDeadlines, CaseStatus, Deadline} from "../../../../contracts/types/CaseTypes.sol";
+import {
+    Case,
+    CaseDeadlines,
+    CaseStatus,
+    Deadline,
+    DisputeSubject,
+    Vote
+} from "../../../../contracts/types/CaseTypes.sol";
+import {Status} from "../../../../contracts/types/SettlementTypes.sol";
 import {AccountKind} from "../../../../contracts/types/MemberTypes.sol";
 import {CaseTestBase} from "../../utils/CaseTestBase.sol";
 
@@ -632,6 +640,59 @@ contract CaseLifecycleTest is CaseTestBase {
         assertTrue(cases.isUnderStandstill(platformId, borrowerId), "platform under standstill");
         assertTrue(cases.isUnderStandstill(otherPlatformId, borrowerId), "other platform under standstill");
         assertEq(cases.getAgreements(caseId).length, 2, "two agreements");
+    }
+
+    /// @dev Issue 6's "done when": a multi-creditor case runs from opening to a confirmed settlement
+    /// with standstills, a collection call during the standstill is flagged, and one dispute decided
+    /// by the committee changes an agreement's state.
+    function test_DoneWhen_MultiCreditorCaseConfirmed_DisputeDecided() public {
+        bytes32 caseId = _openMulti();
+        vm.prank(platform);
+        cases.declareCounsel(caseId, otherLawyerId);
+        _addAgreement(caseId, platform, PLATFORM_PK);
+        bytes32 otherId = _addAgreement(caseId, otherPlatform, OTHER_PLATFORM_PK);
+        _recordStandstill(caseId, platform, PLATFORM_PK, uint40(_now() + 365 days));
+        _recordStandstill(caseId, otherPlatform, OTHER_PLATFORM_PK, uint40(_now() + 365 days));
+        vm.warp(_now() + 2 days);
+        vm.prank(mediator);
+        cases.startMediation(caseId);
+        vm.warp(_now() + 20 days);
+        vm.prank(lawyer);
+        cases.recordPartiesSigned(caseId, AGREEMENT_HASH);
+        vm.prank(mediator);
+        cases.signAsMediator(caseId);
+        vm.warp(_now() + 10 days);
+        vm.prank(borrower);
+        cases.applyForConfirmation(caseId, APPLICATION_HASH);
+        vm.prank(platform);
+        cases.applyForConfirmation(caseId, APPLICATION_HASH);
+        vm.prank(otherPlatform);
+        cases.applyForConfirmation(caseId, APPLICATION_HASH);
+        vm.warp(_now() + 15 days);
+        vm.prank(lawyer);
+        cases.recordRuling(caseId, true, RULING_HASH);
+        assertTrue(_caseStatus(caseId) == CaseStatus.Confirmed, "Confirmed");
+        assertEq(_case(caseId).lateFlags, 0, "every step on time");
+
+        // The other platform calls the borrower although it signed a standstill.
+        vm.prank(borrower);
+        cases.reportCollection(caseId, otherPlatformId, uint40(_now()), keccak256("call log"));
+        assertEq(_creditor(caseId, otherPlatformId).breaches, 1, "breach flagged");
+
+        // The borrower disputes that platform's agreement; a panel of three terminates it.
+        vm.prank(borrower);
+        uint256 disputeId = cases.openDispute(caseId, otherId, DisputeSubject.Agreement, 0, bytes32(0), keccak256("e"));
+        assertTrue(_status(otherId) == Status.Disputed, "Disputed");
+        _appoint(disputeId);
+        _vote(committee, disputeId, Vote.Terminate);
+        _vote(committee2, disputeId, Vote.Terminate);
+        _vote(committee3, disputeId, Vote.Uphold); // dissent; MULTI's quorum is 3
+        vm.prank(committee2);
+        cases.resolveDispute(disputeId, keccak256("resolution"));
+        assertTrue(_status(otherId) == Status.Terminated, "the committee's decision terminated the agreement");
+        vm.prank(lawyer);
+        cases.closeCase(caseId);
+        assertTrue(_caseStatus(caseId) == CaseStatus.Closed, "Closed");
     }
 
     /// @dev A MULTI case in mediation with one agreement and one standstill per creditor.
