@@ -15,12 +15,32 @@ import type { ContractTransactionResponse } from "ethers";
 import hre, { network } from "hardhat";
 
 import { EVM_VERSION } from "../hardhat.config.js";
-import { EvidenceKind, InstalmentState, Status } from "../protocol/enums.js";
+import { CaseType, DEFAULT_RULEBOOKS } from "../protocol/cases.js";
+import {
+  AccountKind,
+  CaseStatus,
+  DisputeSubject,
+  EvidenceKind,
+  InstalmentState,
+  Licence,
+  Status,
+  Vote,
+} from "../protocol/enums.js";
 import { evidenceTree } from "../protocol/evidence.js";
 import { monthlyPlanOf, monthlySchedule } from "../protocol/schedule.js";
 import type { OracleSignature } from "../protocol/signatures.js";
-import type { Instalment, PaymentReport, Settlement } from "../protocol/typed-data.js";
 import {
+  type Instalment,
+  type PaymentReport,
+  type Settlement,
+  type Standstill,
+  casesDomain,
+  standstillTypes,
+  typesOf,
+} from "../protocol/typed-data.js";
+import { caseRegistryOf } from "../test/helpers/cases.js";
+import {
+  DAY,
   FIRST_DUE,
   type Hejie,
   deployHejie,
@@ -342,6 +362,111 @@ async function measureEas(h: Hejie, agreed: Settlement, leaf: string, leaves: st
 
 // ---------------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------------
+// Cases (CaseRegistry): measured last, on the same chain, so the figures above are unaffected
+// ---------------------------------------------------------------------------------------------
+
+/** One simple case from opening to the joint application, a standstill breach, and one dispute decided. */
+async function measureCases(h: Hejie) {
+  const cases = await caseRegistryOf(h);
+  const [mediator, member2, member3, otherPlatform] = h.spare as [
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+    HardhatEthersSigner,
+  ];
+  const admit = async (kind: number, licence: number, label: string, key: HardhatEthersSigner) => {
+    await (await h.members.admitMember(kind, licence, labelled(`commitment:${label}`), key)).wait();
+    return (await h.members.getKey(key)).accountId;
+  };
+  const mediatorId = await admit(AccountKind.Lawyer, Licence.None, "mediator", mediator);
+  const member2Id = await admit(AccountKind.CommitteeMember, Licence.None, "member2", member2);
+  const member3Id = await admit(AccountKind.CommitteeMember, Licence.None, "member3", member3);
+  const otherPlatformId = await admit(AccountKind.Platform, Licence.Bank, "other platform", otherPlatform);
+
+  const setRulebook = await gasOf(cases.connect(h.committee).setRulebook(CaseType.Simple, DEFAULT_RULEBOOKS.Simple));
+  await (await cases.connect(h.committee).setRulebook(CaseType.MultiCreditor, DEFAULT_RULEBOOKS.MultiCreditor)).wait();
+  const caseId = labelled("case:simple");
+  const openSimple = await gasOf(
+    cases.connect(h.lawyer).openCase(caseId, CaseType.Simple, h.ids.borrower, [h.ids.platform], mediatorId),
+  );
+  const openMulti2 = await gasOf(
+    cases
+      .connect(h.lawyer)
+      .openCase(
+        labelled("case:multi"),
+        CaseType.MultiCreditor,
+        h.ids.borrower,
+        [h.ids.platform, otherPlatformId],
+        mediatorId,
+      ),
+  );
+  const now = BigInt((await h.ethers.provider.getBlock("latest"))!.timestamp);
+  const { id } = await register(
+    h,
+    settlementTerms(h, {
+      caseId,
+      documentHash: labelled("document:case"),
+      instalments: monthlySchedule(now + 30n * DAY, 12, MONTHLY_TOTAL),
+      deadline: now + DAY,
+    }),
+  );
+  const addAgreement = await gasOf(cases.connect(h.lawyer).addAgreement(caseId, id));
+  const standstill: Standstill = {
+    caseId,
+    creditor: h.platform.address,
+    borrowerId: h.ids.borrower,
+    endsAt: now + 365n * DAY,
+    nonce: (await h.members.getKey(h.platform)).nonce,
+    deadline: now + DAY,
+  };
+  const signature = await h.platform.signTypedData(
+    casesDomain(h.chainId, await cases.getAddress()),
+    typesOf(standstillTypes),
+    standstill,
+  );
+  const recordStandstill = await gasOf(cases.recordStandstill(standstill, signature));
+  const startMediation = await gasOf(cases.connect(mediator).startMediation(caseId));
+  const recordPartiesSigned = await gasOf(cases.connect(h.lawyer).recordPartiesSigned(caseId, labelled("signed")));
+  const signAsMediator = await gasOf(cases.connect(mediator).signAsMediator(caseId));
+  await (await cases.connect(h.borrower).applyForConfirmation(caseId, labelled("application"))).wait();
+  const applyCompleting = await gasOf(cases.connect(h.platform).applyForConfirmation(caseId, labelled("application")));
+  check((await cases.getCase(caseId)).status === BigInt(CaseStatus.ConfirmationApplied), "case applied");
+  // A collection call while the standstill holds (recorded after it, so the time is the latest block's).
+  const calledAt = BigInt((await h.ethers.provider.getBlock("latest"))!.timestamp);
+  const reportBreach = await gasOf(
+    cases.connect(h.borrower).reportCollection(caseId, h.ids.platform, calledAt, labelled("evidence:call")),
+  );
+  check((await cases.getCreditor(caseId, h.ids.platform)).breaches === 1n, "breach flagged");
+
+  const openDispute = await gasOf(
+    cases.connect(h.borrower).openDispute(caseId, id, DisputeSubject.Clause, 0, labelled("clause"), labelled("ev")),
+  );
+  const disputeId = await cases.disputeCount();
+  const panel = [h.ids.committee, member2Id, member3Id];
+  const appointPanel = await gasOf(cases.connect(h.committee).appointPanel(disputeId, panel));
+  const castVote = await gasOf(cases.connect(h.committee).castVote(disputeId, Vote.Uphold, labelled("opinion:1")));
+  await (await cases.connect(member2).castVote(disputeId, Vote.Uphold, labelled("opinion:2"))).wait();
+  const resolveUphold = await gasOf(cases.connect(member3).resolveDispute(disputeId, labelled("resolution")));
+  check((await h.settlements.getSettlement(id))[0].status === BigInt(Status.Active), "upheld: Active again");
+  return {
+    setRulebook,
+    openCase1Creditor: openSimple,
+    openCase2Creditors: openMulti2,
+    addAgreement,
+    recordStandstill,
+    startMediation,
+    recordPartiesSigned,
+    signAsMediator,
+    applyForConfirmationCompleting: applyCompleting,
+    reportCollectionBreach: reportBreach,
+    openDispute,
+    appointPanel3: appointPanel,
+    castVote,
+    resolveDisputeUphold: resolveUphold,
+  };
+}
+
 async function compilerSettings() {
   const id = await hre.artifacts.getBuildInfoId("HejieRegistry");
   const path = id === undefined ? undefined : await hre.artifacts.getBuildInfoPath(id);
@@ -365,6 +490,7 @@ async function main(): Promise<void> {
   const anchors = await measureAnchors(h);
   const peers = await measureEas(h, registrations.twelve, anchors.leaf, anchors.hundredLeaves);
   const { late, dueDate } = await payments.measureLate();
+  const cases = await measureCases(h);
 
   const figures: GasFigures = {
     register: registrations.figures,
@@ -375,6 +501,8 @@ async function main(): Promise<void> {
   const compiler = await compilerSettings();
   const output = {
     ...figures,
+    /** CaseRegistry figures (not in the table of bench/README.md: bench/report.ts lists its rows). */
+    cases,
     meta: {
       date: new Date().toISOString().slice(0, 10),
       chain: { network: "Hardhat in-process (EDR)", hardfork: EVM_VERSION, genesis: GENESIS.toISOString() },

@@ -5,7 +5,7 @@
  */
 import type { RoleName } from "../protocol/roles.js";
 
-export type HejieContract = "HejieRegistry" | "EvidenceRegistry";
+export type HejieContract = "HejieRegistry" | "EvidenceRegistry" | "CaseRegistry";
 
 export interface RestrictedFunctions {
   contract: HejieContract;
@@ -30,4 +30,13 @@ export const RESTRICTED_FUNCTIONS: readonly RestrictedFunctions[] = [
   { contract: "HejieRegistry", role: "PLATFORM", functions: ["bindCustomer(address,bytes32)"] },
   { contract: "HejieRegistry", role: "RESOLVER", functions: ["transition(bytes32,uint8,bytes32)"] },
   { contract: "EvidenceRegistry", role: "ANCHORER", functions: ["anchor(bytes32,bytes32,uint8,uint32)"] },
+  { contract: "CaseRegistry", role: "LAWYER", functions: ["openCase(bytes32,uint16,uint32,uint32[],uint32)"] },
+  {
+    contract: "CaseRegistry",
+    role: "COMMITTEE",
+    functions: [
+      "setRulebook(uint16,(uint32,uint32,uint32,uint32,uint32,uint32,uint8,uint8,uint8,uint8))",
+      "appointPanel(uint256,uint32[])",
+    ],
+  },
 ];

@@ -37,3 +37,28 @@ export const EvidenceKind = {
   Correspondence: 3,
   Other: 4,
 } as const;
+
+/** contracts/types/CaseTypes.sol: a mediation case's lifecycle (see the enum's NatSpec for who moves it). */
+export const CaseStatus = {
+  None: 0,
+  Opened: 1,
+  InMediation: 2,
+  AgreementSigned: 3,
+  Effective: 4,
+  ConfirmationApplied: 5,
+  Confirmed: 6,
+  ConfirmationRefused: 7,
+  Closed: 8,
+  MediationFailed: 9,
+  ReferredToLitigation: 10,
+} as const;
+
+/** The deadlines of a rulebook; bit `Deadline.X` of `Rulebook.lateRefused` refuses late actions. */
+export const Deadline = { Response: 0, Mediation: 1, Confirmation: 2 } as const;
+
+export const DisputeSubject = { Agreement: 0, PaymentReport: 1, Clause: 2 } as const;
+
+/** A panel member's vote, and a decided dispute's outcome (never None or Abstain). */
+export const Vote = { None: 0, Uphold: 1, VoidPayment: 2, RequireAmendment: 3, Terminate: 4, Abstain: 5 } as const;
+
+export const DisputeStatus = { None: 0, Open: 1, Decided: 2, Expired: 3 } as const;

@@ -152,3 +152,41 @@ export interface DisclosureGrant {
 export function disclosureDomain(chainId: bigint, verifyingContract: string): Eip712Domain {
   return { name: DISCLOSURE_DOMAIN_NAME, version: DISCLOSURE_DOMAIN_VERSION, chainId, verifyingContract };
 }
+
+/**
+ * Standstills: a creditor suspends collection towards a case's borrower. Signed by one of the
+ * creditor's PLATFORM keys (a plain key or an ERC-1271 wallet) and verified by the CaseRegistry, whose
+ * own EIP-712 domain is "Hejie Cases" version "1" (`contracts/CaseRegistry.sol`, `STANDSTILL_TYPEHASH`;
+ * test/typed-data.test.ts checks both sides hash alike). `nonce` is the key's current nonce in the
+ * HejieRegistry; `deadline` voids the signature after that time; `endsAt` ends the standstill (it also
+ * lifts when the case's mediation fails).
+ */
+export const CASES_DOMAIN_NAME = "Hejie Cases";
+export const CASES_DOMAIN_VERSION = "1";
+
+export const standstillTypes = {
+  Standstill: [
+    { name: "caseId", type: "bytes32" },
+    { name: "creditor", type: "address" },
+    { name: "borrowerId", type: "uint32" },
+    { name: "endsAt", type: "uint40" },
+    { name: "nonce", type: "uint32" },
+    { name: "deadline", type: "uint40" },
+  ],
+} as const;
+
+export interface Standstill {
+  caseId: string;
+  /** The PLATFORM key that signs. */
+  creditor: string;
+  /** The case's borrower account id. */
+  borrowerId: bigint;
+  endsAt: bigint;
+  nonce: bigint;
+  deadline: bigint;
+}
+
+/** The CaseRegistry's domain: `verifyingContract` is the CaseRegistry's address. */
+export function casesDomain(chainId: bigint, verifyingContract: string): Eip712Domain {
+  return { name: CASES_DOMAIN_NAME, version: CASES_DOMAIN_VERSION, chainId, verifyingContract };
+}

@@ -12,10 +12,12 @@ import { type BaseContract, type FunctionFragment, type ParamType, Wallet, hexli
 import { RESTRICTED_FUNCTIONS } from "../deploy/permissions.js";
 import { AccountKind, Licence } from "../protocol/enums.js";
 import { LABELLED_ROLES, MEMBER_ROLES, type RoleName, Roles } from "../protocol/roles.js";
+import { caseRegistryOf } from "./helpers/cases.js";
 import { type Hejie, commitment, createConnection, deployHejie } from "./helpers/hejie.js";
 import { markdownTables, tableIn } from "./helpers/markdown.js";
 
-type ContractName = "HejieRegistry" | "EvidenceRegistry";
+type ContractName = "HejieRegistry" | "EvidenceRegistry" | "CaseRegistry";
+const CONTRACTS: readonly ContractName[] = ["HejieRegistry", "EvidenceRegistry", "CaseRegistry"];
 
 const tables = markdownTables(new URL("../docs/permissions.md", import.meta.url));
 const restrictedRows = tableIn(tables, "Restricted functions").map(([contract, signature, role]) => ({
@@ -72,12 +74,14 @@ describe("deployment: permission matrix (docs/permissions.md)", () => {
 
   before(async () => {
     h = await deployHejie(await createConnection());
+    // Before the test grants RESOLVER to a signer below: the deployment's grant names the CaseRegistry.
+    const cases = await caseRegistryOf(h);
     [resolver, regulator] = h.spare as [HardhatEthersSigner, HardhatEthersSigner];
     await (await h.accessManager.grantRole(Roles.RESOLVER, resolver, 0)).wait();
     await (await h.members.admitMember(AccountKind.Regulator, Licence.None, commitment("regulator"), regulator)).wait();
     const { registrar, borrower, platform, lawyer, oracle, committee, outsider } = h;
     signers = { registrar, borrower, platform, lawyer, oracle, committee, outsider, resolver, regulator };
-    targets = { HejieRegistry: h.members, EvidenceRegistry: h.evidence };
+    targets = { HejieRegistry: h.members, EvidenceRegistry: h.evidence, CaseRegistry: cases };
   });
 
   describe("tables", () => {
@@ -95,7 +99,7 @@ describe("deployment: permission matrix (docs/permissions.md)", () => {
       expect([...documented].sort()).to.deep.equal([...applied].sort());
     });
 
-    for (const name of ["HejieRegistry", "EvidenceRegistry"] as const) {
+    for (const name of CONTRACTS) {
       it(`lists every state-changing function of ${name} in exactly one table, and nothing else`, () => {
         const inAbi = stateChangingFunctions(targets[name]).filter((f) => f !== "setAuthority(address)");
         const listed = [...restrictedRows, ...openRows].filter((r) => r.contract === name).map((r) => r.signature);
@@ -104,9 +108,9 @@ describe("deployment: permission matrix (docs/permissions.md)", () => {
       });
     }
 
-    it("names only the two Hejie contracts and known roles", () => {
+    it("names only the Hejie contracts and known roles", () => {
       for (const row of [...restrictedRows, ...openRows]) {
-        expect(["HejieRegistry", "EvidenceRegistry"]).to.include(row.contract);
+        expect(CONTRACTS).to.include(row.contract);
       }
       for (const row of restrictedRows) expect(Roles).to.have.property(row.role);
     });
@@ -118,6 +122,8 @@ describe("deployment: permission matrix (docs/permissions.md)", () => {
       PLATFORM: ["platform"],
       RESOLVER: ["resolver"],
       ANCHORER: ["platform", "lawyer", "committee"],
+      LAWYER: ["lawyer"],
+      COMMITTEE: ["committee"],
     };
 
     for (const row of restrictedRows) {
@@ -244,6 +250,15 @@ describe("deployment: permission matrix (docs/permissions.md)", () => {
       }
       const grants = await h.accessManager.queryFilter(h.accessManager.filters.RoleGranted(Roles.MEMBER_REGISTRY), 0);
       expect(grants.map((e) => e.args.account)).to.deep.equal([registry]);
+    });
+
+    it("RESOLVER is granted at deployment to the CaseRegistry only, which reads this HejieRegistry", async () => {
+      const cases = targets.CaseRegistry as Awaited<ReturnType<typeof caseRegistryOf>>;
+      const grants = await h.accessManager.queryFilter(h.accessManager.filters.RoleGranted(Roles.RESOLVER), 0);
+      // The deployment's grant, then this test's grant to the `resolver` signer.
+      expect(grants.map((e) => e.args.account)).to.deep.equal([await cases.getAddress(), resolver.address]);
+      expect(await cases.hejieRegistry()).to.equal(await h.members.getAddress());
+      expect(await cases.authority()).to.equal(await h.accessManager.getAddress());
     });
 
     it("the deployer holds ADMIN and REGISTRAR; borrower wallets hold no role", async () => {

@@ -9,7 +9,7 @@ import { expect } from "chai";
 import { type ErrorFragment, Interface } from "ethers";
 import hre from "hardhat";
 
-const DOCUMENTED_CONTRACTS = ["HejieRegistry", "EvidenceRegistry", "MultisigWallet"] as const;
+const DOCUMENTED_CONTRACTS = ["HejieRegistry", "EvidenceRegistry", "CaseRegistry", "MultisigWallet"] as const;
 
 interface DocumentedError {
   name: string;

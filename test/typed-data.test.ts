@@ -5,21 +5,28 @@
 import { readFileSync } from "node:fs";
 
 import { expect } from "chai";
-import { TypedDataEncoder, ZeroHash, hexlify, randomBytes } from "ethers";
+import { TypedDataEncoder, ZeroHash, hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
 
+import { CaseType, DEFAULT_RULEBOOKS } from "../protocol/cases.js";
 import { Status } from "../protocol/enums.js";
 import { endOfDayCst, monthlyPlanOf, monthlySchedule } from "../protocol/schedule.js";
 import {
+  CASES_DOMAIN_NAME,
+  CASES_DOMAIN_VERSION,
   type PaymentReport,
   SETTLEMENT_DOMAIN_NAME,
   SETTLEMENT_DOMAIN_VERSION,
   type Settlement,
+  type Standstill,
+  casesDomain,
   paymentReportTypes,
   settlementDomain,
   settlementTypes,
+  standstillTypes,
   termsOf,
   typesOf,
 } from "../protocol/typed-data.js";
+import type { CaseRegistry } from "../types/ethers-contracts/index.js";
 import {
   DAY,
   FIRST_DUE,
@@ -32,6 +39,7 @@ import {
   settlementTerms,
   signAll,
 } from "./helpers/hejie.js";
+import { caseRegistryOf } from "./helpers/cases.js";
 
 /** The type strings SettlementHashing.sol hashes, read from its source. */
 function solidityTypeString(constant: string): string {
@@ -299,6 +307,87 @@ describe("typed data: TypeScript and Solidity hash alike", () => {
       await expect(h.settlements.registerMonthly(termsOf(s), other, ...signatures))
         .to.be.revertedWithCustomError(h.settlements, "SettlementRegistryInvalidSignature")
         .withArgs(s.borrower);
+    });
+  });
+  describe("Standstill (CaseRegistry)", () => {
+    let cases: CaseRegistry;
+
+    before(async () => {
+      cases = await caseRegistryOf(h);
+    });
+
+    const standstillHash = async (st: Standstill) =>
+      TypedDataEncoder.hash(casesDomain(h.chainId, await cases.getAddress()), typesOf(standstillTypes), st);
+
+    it("Standstill is the type CaseRegistry.sol hashes", async () => {
+      const source = readFileSync(new URL("../contracts/CaseRegistry.sol", import.meta.url), "utf8");
+      const match = /STANDSTILL_TYPEHASH = keccak256\(\s*"([^"]*)"\s*\);/.exec(source);
+      expect(match).not.to.equal(null);
+      const typeString = TypedDataEncoder.from(typesOf(standstillTypes)).encodeType("Standstill");
+      expect(typeString).to.equal(match![1]);
+      expect(await cases.STANDSTILL_TYPEHASH()).to.equal(keccak256(toUtf8Bytes(typeString)));
+    });
+
+    it("eip712Domain() of the CaseRegistry is protocol/typed-data.ts's casesDomain", async () => {
+      const [, name, version, chainId, verifyingContract] = await cases.eip712Domain();
+      expect({ name, version, chainId, verifyingContract }).to.deep.equal(
+        casesDomain(h.chainId, await cases.getAddress()),
+      );
+      expect(name).to.equal(CASES_DOMAIN_NAME);
+      expect(version).to.equal(CASES_DOMAIN_VERSION);
+    });
+
+    it("TypedDataEncoder.hash equals standstillDigest(), every field changing it", async () => {
+      const base: Standstill = {
+        caseId: hexlify(randomBytes(32)),
+        creditor: h.platform.address,
+        borrowerId: 1n,
+        endsAt: 2n ** 40n - 1n,
+        nonce: 0n,
+        deadline: FIRST_DUE,
+      };
+      const changed: Partial<Standstill>[] = [
+        { caseId: hexlify(randomBytes(32)) },
+        { creditor: h.outsider.address },
+        { borrowerId: 2n ** 32n - 1n },
+        { endsAt: 1n },
+        { nonce: 5n },
+        { deadline: 0n },
+      ];
+      const touched = new Set(changed.flatMap((c) => Object.keys(c)));
+      expect([...touched].sort()).to.deep.equal(standstillTypes.Standstill.map((f) => f.name).sort());
+      const digests = new Set<string>();
+      for (const change of [{}, ...changed]) {
+        const st = { ...base, ...change };
+        const onChain = await cases.standstillDigest(st);
+        expect(onChain, Object.keys(change).join()).to.equal(await standstillHash(st));
+        digests.add(onChain);
+      }
+      expect(digests.size).to.equal(changed.length + 1);
+    });
+
+    it("a standstill the platform signs with signTypedData is recorded on chain", async () => {
+      await (await cases.connect(h.committee).setRulebook(CaseType.Simple, DEFAULT_RULEBOOKS.Simple)).wait();
+      const caseId = hexlify(randomBytes(32));
+      await (
+        await cases.connect(h.lawyer).openCase(caseId, CaseType.Simple, h.ids.borrower, [h.ids.platform], h.ids.lawyer)
+      ).wait();
+      const now = BigInt((await h.ethers.provider.getBlock("latest"))!.timestamp);
+      const st: Standstill = {
+        caseId,
+        creditor: h.platform.address,
+        borrowerId: h.ids.borrower,
+        endsAt: now + 180n * DAY,
+        nonce: (await h.members.getKey(h.platform)).nonce,
+        deadline: now + DAY,
+      };
+      const signature = await h.platform.signTypedData(
+        casesDomain(h.chainId, await cases.getAddress()),
+        typesOf(standstillTypes),
+        st,
+      );
+      await expect(cases.connect(h.outsider).recordStandstill(st, signature)).to.emit(cases, "StandstillRecorded");
+      expect(await cases.isUnderStandstill(h.ids.platform, h.ids.borrower)).to.equal(true);
     });
   });
 });

@@ -1,11 +1,13 @@
 /**
  * The whole of Hejie on one chain: the AccessManager, the HejieRegistry (members and settlements),
- * the EvidenceRegistry, and the role wiring.
+ * the EvidenceRegistry, the CaseRegistry (mediation cases, rulebooks, standstills, committee disputes),
+ * and the role wiring.
  * One module tree for every profile (in-process tests, the local anvil chain, a Besu consortium).
  *
  * The deployer holds ADMIN_ROLE afterwards; on a consortium, hand it to the governance multisig
  * (grant ADMIN to it, then `renounceRole(0, deployer)`), as the README's deployment section describes.
- * RESOLVER is granted by ADMIN once the committee's executor exists.
+ * RESOLVER goes to the CaseRegistry, the committee's executor: its decided disputes move agreements
+ * through `transition`. ADMIN may grant it to others (a committee multisig) as well.
  *
  * Parameter (optional): `registrar`, the first holder of REGISTRAR; default: the deployer.
  */
@@ -25,7 +27,12 @@ export default buildModule("Hejie", (m) => {
   const memberLogic = m.library("MemberLogic");
   const registry = m.contract("HejieRegistry", [accessManager], { libraries: { MemberLogic: memberLogic } });
   const evidenceRegistry = m.contract("EvidenceRegistry", [accessManager]);
-  const targets = { HejieRegistry: registry, EvidenceRegistry: evidenceRegistry };
+  const caseLogic = m.library("CaseLogic");
+  const disputeLogic = m.library("DisputeLogic");
+  const caseRegistry = m.contract("CaseRegistry", [accessManager, registry], {
+    libraries: { CaseLogic: caseLogic, DisputeLogic: disputeLogic },
+  });
+  const targets = { HejieRegistry: registry, EvidenceRegistry: evidenceRegistry, CaseRegistry: caseRegistry };
 
   const labels = LABELLED_ROLES.map((name) =>
     m.call(accessManager, "labelRole", [Roles[name], name], { id: `label_${name}` }),
@@ -48,8 +55,13 @@ export default buildModule("Hejie", (m) => {
     }),
   );
 
-  const wired = [...roleAdmins, ...functionRoles];
+  const resolver = m.call(accessManager, "grantRole", [Roles.RESOLVER, caseRegistry, 0], {
+    id: "grant_RESOLVER",
+    after: labels,
+  });
+
+  const wired = [...roleAdmins, ...functionRoles, resolver];
   m.call(accessManager, "grantRole", [Roles.REGISTRAR, registrar, 0], { id: "grant_REGISTRAR", after: wired });
 
-  return { accessManager, registry, evidenceRegistry };
+  return { accessManager, registry, evidenceRegistry, caseRegistry };
 });

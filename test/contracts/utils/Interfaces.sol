@@ -5,6 +5,7 @@ import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessMana
 import {IERC1271} from "@openzeppelin/contracts/interfaces/IERC1271.sol";
 import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
 
+import {ICaseRegistry} from "../../../contracts/interfaces/ICaseRegistry.sol";
 import {IMemberRegistry} from "../../../contracts/interfaces/IMemberRegistry.sol";
 import {ISettlementRegistry} from "../../../contracts/interfaces/ISettlementRegistry.sol";
 
@@ -13,6 +14,9 @@ import {ISettlementRegistry} from "../../../contracts/interfaces/ISettlementRegi
 /// and deploy the production artifacts (`vm.getCode`), so they exercise exactly the bytecode that is
 /// deployed, and never recompile the contracts with the tests' compiler settings.
 interface IHejieRegistry is IMemberRegistry, ISettlementRegistry, IAccessManaged, IERC5267 {}
+
+/// @notice The deployed CaseRegistry's whole external surface (with its EIP-712 domain, for standstills).
+interface ICaseRegistryDeployed is ICaseRegistry, IAccessManaged, IERC5267 {}
 
 /// @notice `contracts/test-fixtures/MultisigWallet.sol`.
 interface IMultisigWallet is IERC1271 {
