@@ -63,13 +63,13 @@ export const en = {
 
   "settlement.title": "{amount} in {count} instalments",
   "settlement.waivedBelow":
-    "You pay {amount} ({percent}%) less than the principal actually lent to you ({principal}). Interest, late fees and any other amount claimed beyond the settlement total are waived.",
+    "The settlement total is {amount} ({percent}%) below the principal actually lent ({principal}). Interest, late fees and any other amount claimed beyond the settlement total are waived.",
   "settlement.waivedAbove":
-    "The settlement total is {amount} above the principal actually lent to you ({principal}); anything claimed beyond this total — further interest, late fees, other charges — is waived.",
+    "The settlement total is {amount} above the principal actually lent ({principal}); anything claimed beyond this total — further interest, late fees, other charges — is waived.",
   "settlement.creditor": "Creditor",
   "settlement.principal": "Principal actually lent",
   "settlement.loanFormed": "Loan contract of",
-  "settlement.total": "You pay in all",
+  "settlement.total": "Total the borrower pays",
   "settlement.instalments": "Instalments",
   "settlement.instalmentsText": "{count}, from {first} to {last}",
   "settlement.grace": "Grace after a due date",

@@ -61,13 +61,13 @@ export const zh: Record<keyof typeof en, string> = {
 
   "settlement.title": "{amount}，分 {count} 期",
   "settlement.waivedBelow":
-    "您需支付的总额比实际出借本金（{principal}）少 {amount}（{percent}%）。超出和解总额的利息、逾期费用及其他主张款项均予以免除。",
+    "和解总额比实际出借本金（{principal}）少 {amount}（{percent}%）。超出和解总额的利息、逾期费用及其他主张款项均予以免除。",
   "settlement.waivedAbove":
     "和解总额比实际出借本金（{principal}）多 {amount}；超出和解总额的其他利息、逾期费用及其他费用均予以免除。",
   "settlement.creditor": "债权人",
   "settlement.principal": "实际出借本金",
   "settlement.loanFormed": "借款合同日期",
-  "settlement.total": "您需支付总额",
+  "settlement.total": "借款人应付总额",
   "settlement.instalments": "分期",
   "settlement.instalmentsText": "共 {count} 期，{first} 至 {last}",
   "settlement.grace": "到期后宽限期",

@@ -11,7 +11,7 @@ import { label, t } from "../i18n.js";
 import type { PageContext } from "../main.js";
 import { session } from "../session.js";
 import { signInBox } from "../sign-in.js";
-import { show, showError, statusLine } from "../status.js";
+import { clear, show, showError, statusLine } from "../status.js";
 import type { AgreementView, CaseView, DocumentView, DraftView, EvidenceItem, Hex } from "../types.js";
 import { settlementCard } from "../parts/settlement.js";
 
@@ -53,6 +53,7 @@ export async function casePage(context: PageContext): Promise<void> {
     return;
   }
   if (!alive()) return;
+  clear(line);
   const { theCase, drafts, agreements, documents, evidence } = loaded;
   const refresh = () => void casePage(context);
   const myRole = theCase.parties.find((p) => session.is(p.address))?.role;
@@ -88,9 +89,13 @@ export async function casePage(context: PageContext): Promise<void> {
           el(
             "li",
             {},
-            el("span", { class: "role" }, label("party", p.role)),
+            el(
+              "span",
+              { class: "role" },
+              label("party", p.role),
+              session.is(p.address) && el("span", { class: "you" }, ` (${t("settlement.you")})`),
+            ),
             el("code", { title: p.address }, short(p.address)),
-            session.is(p.address) && el("span", { class: "you" }, t("settlement.you")),
           ),
         ),
       ),

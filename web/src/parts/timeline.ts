@@ -8,8 +8,8 @@ import { date, yuan } from "../format.js";
 import { t } from "../i18n.js";
 import type { InstalmentStanding } from "./schedule.js";
 
-const W = 640;
-const H = 220;
+const W = 360;
+const H = 200;
 const PAD = { left: 8, right: 8, top: 12, bottom: 28 };
 
 export function timeline(items: InstalmentStanding[], nowSeconds: number): HTMLElement {
