@@ -105,19 +105,23 @@ describe("portal (browser)", function () {
     await system?.stop();
   });
 
-  /** A browser context (a person) with `account`'s wallet; the page opened at the portal. */
+  /**
+   * A browser context (a person) with `account`'s wallet; the page opened at the portal. While
+   * `wallet.declining` is true the wallet refuses to sign, as a person pressing "Reject" would.
+   */
   async function person(
     account: LocalAccount,
     options: { phone?: boolean } = {},
-  ): Promise<{ page: Page; walletLog: WalletRequest[] }> {
+  ): Promise<{ page: Page; walletLog: WalletRequest[]; wallet: { declining: boolean } }> {
     const context = await browser.newContext(
       options.phone === true ? PHONE : { viewport: { width: 1280, height: 900 } },
     );
     contexts.push(context);
-    const walletLog = await injectWallet(context, account, { chainId: 31337 });
+    const wallet = { declining: false };
+    const walletLog = await injectWallet(context, account, { chainId: 31337, decline: () => wallet.declining });
     const page = await context.newPage();
     await page.goto(`${system.url}/portal/`);
-    return { page, walletLog };
+    return { page, walletLog, wallet };
   }
 
   async function signInThroughPage(page: Page): Promise<void> {
@@ -125,9 +129,9 @@ describe("portal (browser)", function () {
     await page.waitForSelector("[data-testid=signed-in-as]", WAIT);
   }
 
-  async function openTheCase(page: Page): Promise<void> {
+  async function openTheCase(page: Page, id: Hex = caseId): Promise<void> {
     await page.click("header nav a[href='#/cases']");
-    await page.click(`a[href='#/cases/${caseId}']`, WAIT);
+    await page.click(`a[href='#/cases/${id}']`, WAIT);
     await page.waitForSelector("[data-testid=case-title]", WAIT);
   }
 
@@ -274,6 +278,76 @@ describe("portal (browser)", function () {
       ["POST", "/verify", JSON.stringify({ sha256: sha256Of(letter) })],
       ["POST", "/verify", JSON.stringify({ sha256: sha256Of(altered) })],
     ]);
+  });
+
+  it("case 1 entirely in the browser: the lawyer opens it and drafts; the platform, the borrower (after declining once) and the lawyer sign in their wallets; it is registered", async () => {
+    const lawyer = await person(wallets.lawyer);
+    await signInThroughPage(lawyer.page);
+    await lawyer.page.click("header nav a[href='#/cases']");
+    await lawyer.page.click("[data-testid=open-case-form] summary");
+    await lawyer.page.fill("[data-testid=case-title-input]", "装修贷：第二期逾期");
+    await lawyer.page.fill("[data-testid=case-borrower]", wallets.borrower.address);
+    await lawyer.page.fill("[data-testid=case-platforms]", wallets.platform.address);
+    await lawyer.page.click("[data-testid=open-case]");
+    await lawyer.page.waitForSelector("[data-testid=case-title]", WAIT);
+    const newCase = /#\/cases\/(0x[0-9a-f]{64})/.exec(lawyer.page.url())?.[1] as Hex;
+    expect(newCase, "the page went to the new case").to.match(/^0x[0-9a-f]{64}$/);
+
+    await lawyer.page.setInputFiles("[data-testid=upload-input]", {
+      name: "和解协议.txt",
+      mimeType: "text/plain",
+      buffer: Buffer.from("和解协议（e2e）：免除逾期费用，余款 60,000.00 元分 12 期按月偿还。", "utf8"),
+    });
+    await lawyer.page.selectOption("[data-testid=upload-kind]", "agreement");
+    await lawyer.page.click("[data-testid=upload]");
+    await lawyer.page.waitForSelector("[data-testid=document][data-name='和解协议.txt']", WAIT);
+
+    // The draft: 80,000 yuan lent, 60,000 yuan in 12 monthly instalments from two months ago.
+    const firstDue = new Date((FIRST_DUE + 8 * 3600) * 1000).toISOString().slice(0, 10);
+    await lawyer.page.click("[data-testid=draft-form] summary");
+    await lawyer.page.fill("[data-testid=draft-principal]", "80,000.00");
+    await lawyer.page.fill("[data-testid=draft-loanFormed]", "2025-09-01");
+    await lawyer.page.fill("[data-testid=draft-firstDue]", firstDue);
+    await lawyer.page.fill("[data-testid=draft-count]", "12");
+    await lawyer.page.fill("[data-testid=draft-total]", "60000");
+    expect(await lawyer.page.textContent("[data-testid=draft-preview]")).to.include("¥60,000.00");
+    await screenshot(lawyer.page, "10-lawyer-drafts-zh");
+    await lawyer.page.click("[data-testid=draft-submit]");
+    await lawyer.page.waitForSelector("[data-testid=settlement][data-status=drafted]", WAIT);
+
+    const platform = await person(wallets.platform);
+    await signInThroughPage(platform.page);
+    await openTheCase(platform.page, newCase);
+    await platform.page.click("[data-testid=sign-settlement]");
+    await platform.page.waitForSelector("[data-testid=settlement][data-status=partly_signed]", WAIT);
+
+    const borrower = await person(wallets.borrower, { phone: true });
+    await signInThroughPage(borrower.page);
+    await openTheCase(borrower.page, newCase);
+    borrower.wallet.declining = true;
+    await borrower.page.click("[data-testid=sign-settlement]");
+    await borrower.page.waitForSelector("[data-testid=sign-status][data-kind=error]", WAIT);
+    expect(await borrower.page.textContent("[data-testid=sign-status]")).to.equal(
+      "您在钱包中拒绝了请求，未签署任何内容。",
+    );
+    expect(await borrower.page.getAttribute("[data-testid=settlement]", "data-status")).to.equal("partly_signed");
+    borrower.wallet.declining = false;
+    await borrower.page.click("[data-testid=sign-settlement]");
+    await borrower.page.waitForSelector("[data-testid=signature-borrower].signed", WAIT);
+
+    await lawyer.page.reload();
+    await lawyer.page.click("[data-testid=sign-settlement]", WAIT);
+    await lawyer.page.waitForSelector("[data-testid=settlement][data-status=registered]", WAIT);
+    await screenshot(lawyer.page, "11-case-1-registered-zh");
+
+    // On chain: active, with the schedule the three signed in the browser.
+    const token = await signIn(system.url, wallets.lawyer);
+    const drafts = (
+      await call<{ settlementId: Hex; status: string }[]>(system.url, "GET", `/cases/${newCase}/drafts`, { token })
+    ).body;
+    expect(drafts.map((d) => d.status)).to.deep.equal(["registered"]);
+    const [ledger] = await system.hejie.settlements.getSettlement(drafts[0]!.settlementId);
+    expect([Number(ledger.status), ledger.totalDue, Number(ledger.instalmentCount)]).to.deep.equal([1, 6_000_000n, 12]);
   });
 
   it("switches between Chinese (the default) and English, and remembers the choice", async () => {

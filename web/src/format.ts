@@ -53,3 +53,21 @@ export function bytes(size: number): string {
   if (size < 1024 * 1024) return `${(size / 1024).toFixed(1)} KB`;
   return `${(size / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** Fen from what a person types as yuan ("80000", "80,000.00", "¥1,234.5"); undefined when it is no amount. */
+export function parseYuan(text: string): bigint | undefined {
+  const match = /^(\d+)(?:\.(\d{1,2}))?$/.exec(
+    text
+      .trim()
+      .replace(/^¥/, "")
+      .replace(/[,，\s]/g, ""),
+  );
+  if (match === null) return undefined;
+  return BigInt(match[1]!) * 100n + BigInt((match[2] ?? "").padEnd(2, "0"));
+}
+
+/** "2027-01-31" (an <input type="date"> value) as year, month, day; undefined when empty or malformed. */
+export function parseDate(value: string): [number, number, number] | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  return match === null ? undefined : [Number(match[1]), Number(match[2]), Number(match[3])];
+}

@@ -13,6 +13,7 @@ import { session } from "../session.js";
 import { signInBox } from "../sign-in.js";
 import { clear, show, showError, statusLine } from "../status.js";
 import type { AgreementView, CaseView, DocumentView, DraftView, EvidenceItem, Hex } from "../types.js";
+import { draftForm } from "../parts/draft-form.js";
 import { settlementCard } from "../parts/settlement.js";
 
 const KINDS = ["agreement", "loan_contract", "repayment_record", "correspondence", "evidence", "other"] as const;
@@ -101,6 +102,7 @@ export async function casePage(context: PageContext): Promise<void> {
       ),
     ),
     el("h2", {}, t("case.settlements")),
+    isLawyer && draftForm(theCase, documents, refresh),
     shown.length === 0
       ? el("p", { class: "empty" }, t("case.noSettlements"))
       : shown.map((draft) =>

@@ -25,6 +25,7 @@ export async function casesPage({ main, alive }: PageContext): Promise<void> {
     replace(
       main,
       el("h1", {}, t("cases.title")),
+      me.role === "LAWYER" && openCaseForm(),
       cases.length === 0
         ? el("p", { class: "empty", "data-testid": "no-cases" }, t("cases.none"))
         : el(
@@ -55,4 +56,59 @@ export async function casesPage({ main, alive }: PageContext): Promise<void> {
   } catch (error) {
     if (alive()) showError(line, error);
   }
+}
+
+/** A lawyer opens a case for a bound borrower and one or more platforms, then goes to it. */
+function openCaseForm(): HTMLElement {
+  const line = statusLine("open-case-status");
+  const title = el("input", { name: "title", "data-testid": "case-title-input", maxlength: "200" });
+  const borrower = el("input", {
+    name: "borrower",
+    "data-testid": "case-borrower",
+    placeholder: "0x…",
+    spellcheck: "false",
+  });
+  const platforms = el("input", {
+    name: "platforms",
+    "data-testid": "case-platforms",
+    placeholder: "0x…, 0x…",
+    spellcheck: "false",
+  });
+  const field = (text: string, control: HTMLElement, hint?: string) =>
+    el("label", { class: "field" }, el("span", {}, text), control, hint !== undefined && el("small", {}, hint));
+  const open = async (button: HTMLButtonElement) => {
+    const list = platforms.value.split(/[\s,，;]+/).filter((p) => p !== "");
+    if (title.value.trim() === "" || borrower.value.trim() === "" || list.length === 0) {
+      show(line, "error", t("openCase.incomplete"));
+      return;
+    }
+    button.disabled = true;
+    try {
+      show(line, "pending", t("openCase.sending"));
+      const opened = await api<CaseView>("POST", "/cases", {
+        json: { title: title.value.trim(), borrower: borrower.value.trim(), platforms: list },
+      });
+      location.hash = `#/cases/${opened.id}`;
+    } catch (error) {
+      showError(line, error);
+      button.disabled = false;
+    }
+  };
+  const button = el("button", { type: "button", class: "primary", "data-testid": "open-case" }, t("openCase.submit"));
+  button.addEventListener("click", () => void open(button));
+  return el(
+    "details",
+    { class: "card", "data-testid": "open-case-form" },
+    el("summary", {}, t("openCase.title")),
+    el("p", { class: "hint" }, t("openCase.explain")),
+    el(
+      "div",
+      { class: "fields" },
+      field(t("openCase.caseTitle"), title, t("openCase.titleHint")),
+      field(t("party.borrower"), borrower),
+      field(t("openCase.platforms"), platforms, t("openCase.platformsHint")),
+    ),
+    button,
+    line,
+  );
 }
