@@ -55,6 +55,7 @@ describe("portal (browser)", function () {
   const contexts: BrowserContext[] = [];
   const CASE_TITLE = "Renovation loan"; // what openCase names it
   const FIRST_DUE = endOfDayInMonths(-2);
+  const AGREEMENT_TEXT = Buffer.from("Settlement (e2e): late fees waived; 60,000.00 CNY in 12 monthly instalments.");
 
   before(async () => {
     system = await startSystem({ env: { HEJIE_EVIDENCE_MAX_WAIT_SECONDS: "1" } });
@@ -64,12 +65,11 @@ describe("portal (browser)", function () {
     // Case 1 of the demo: the lawyer opens the case, uploads the agreement, drafts 60,000 yuan in 12
     // monthly instalments (the principal lent was 80,000), rescheduled from two months ago.
     caseId = await openCase(system, lawyer, wallets.borrower.address, [wallets.platform.address]);
-    const text = Buffer.from("Settlement (e2e): late fees waived; 60,000.00 CNY in 12 monthly instalments.", "utf8");
     const uploaded = await call<{ id: Hex }>(
       system.url,
       "POST",
       `/cases/${caseId}/documents?name=settlement-agreement.txt&kind=agreement`,
-      { token: lawyer, body: text, contentType: "text/plain" },
+      { token: lawyer, body: AGREEMENT_TEXT, contentType: "text/plain" },
     );
     const draft = await createDraft(system, lawyer, caseId, {
       platform: wallets.platform.address,
@@ -384,5 +384,46 @@ describe("portal (browser)", function () {
     expect(await page.textContent("[data-testid=case-status]")).to.equal(
       "This case is not yours: only its parties can see it.",
     );
+  });
+
+  it("the borrower shares a document with a court in the wallet (a disclosure grant); the court reads it through the link until it is revoked", async () => {
+    const court = wallets.spare1;
+    const borrower = await person(wallets.borrower);
+    await signInThroughPage(borrower.page);
+    await openTheCase(borrower.page);
+    const item = "[data-testid=document][data-name='settlement-agreement.txt']";
+    await borrower.page.click(`${item} [data-testid=share] summary`);
+    await borrower.page.fill(`${item} [data-testid=grantee]`, court.address);
+    await borrower.page.fill(`${item} [data-testid=grant-days]`, "30");
+    await borrower.page.click(`${item} [data-testid=grant]`);
+    await borrower.page.waitForSelector(`${item} [data-testid=grant-status][data-kind=ok]`, WAIT);
+    await borrower.page.waitForSelector(`${item} [data-testid=grant][data-state=active]`, WAIT);
+    const granted = (await borrower.page.textContent(`${item} [data-testid=grant-status]`)) ?? "";
+    const link = /(http:\/\/\S+#\/documents\/0x[0-9a-f]{64}\/0x[0-9a-f]{64})/.exec(granted)?.[1];
+    expect(link, `a link in "${granted}"`).to.be.a("string");
+    const typed = borrower.walletLog.find((r) => r.method === "eth_signTypedData_v4");
+    expect((JSON.parse((typed!.params as string[])[1]!) as { primaryType: string }).primaryType).to.equal(
+      "DisclosureGrant",
+    );
+
+    const reader = await person(court);
+    await reader.page.goto(link!);
+    await signInThroughPage(reader.page);
+    await reader.page.waitForSelector("[data-testid=document-name]", WAIT);
+    expect(await reader.page.textContent("[data-testid=document-name]")).to.equal("settlement-agreement.txt");
+    const [download] = await Promise.all([
+      reader.page.waitForEvent("download", WAIT),
+      reader.page.click("[data-testid=document-download]"),
+    ]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(AGREEMENT_TEXT)).to.equal(true);
+    await screenshot(reader.page, "12-shared-document-zh");
+
+    await borrower.page.click(`${item} [data-testid=grant][data-state=active] button`);
+    await borrower.page.waitForSelector(`${item} [data-testid=grant][data-state=revoked]`, WAIT);
+    await reader.page.reload();
+    await reader.page.waitForSelector("[data-testid=document-status][data-kind=error]", WAIT);
+    expect(await reader.page.textContent("[data-testid=document-status]")).to.equal("您对该文件的访问权限已被撤销。");
   });
 });

@@ -92,7 +92,11 @@ async function answer(
       const [address, json] = params as [string, string];
       if (!mine(address)) throw new ProviderError(4100, "Not this wallet's account");
       if (options.decline?.() === true) throw new ProviderError(4001, "User rejected the request.");
-      return account.signTypedData(JSON.parse(json) as never);
+      const typedData = JSON.parse(json) as { types: Record<string, unknown> };
+      // Strict like MetaMask, whose signer takes a missing EIP712Domain type as an empty one (and so
+      // signs another digest): typed data without it is refused rather than signed differently.
+      if (typedData.types.EIP712Domain === undefined) throw new ProviderError(-32602, "types.EIP712Domain is missing");
+      return account.signTypedData(typedData as never);
     }
     default:
       throw new ProviderError(4200, `The test wallet does not support ${method}`);

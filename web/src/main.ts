@@ -1,6 +1,7 @@
 /**
  * The portal: a header (pages, language, the signed-in wallet) and one page at a time, chosen by the
- * URL's fragment: `#/` home, `#/cases` my cases, `#/cases/<id>` one case, `#/verify` verify a file.
+ * URL's fragment: `#/` home, `#/cases` my cases, `#/cases/<id>` one case, `#/verify` verify a file,
+ * `#/documents/<case>/<document>` one document (for a disclosure grant's holder).
  */
 import "./style.css";
 
@@ -8,6 +9,7 @@ import { el, replace } from "./dom.js";
 import { label, lang, onLangChange, setLang, t } from "./i18n.js";
 import { casePage } from "./pages/case.js";
 import { casesPage } from "./pages/cases.js";
+import { documentPage } from "./pages/document.js";
 import { homePage } from "./pages/home.js";
 import { verifyPage } from "./pages/verify.js";
 import { session } from "./session.js";
@@ -29,6 +31,7 @@ const routes: [RegExp, Page][] = [
   [/^\/cases\/?$/, casesPage],
   [/^\/cases\/(0x[0-9a-fA-F]{64})\/?$/, casePage],
   [/^\/verify\/?$/, verifyPage],
+  [/^\/documents\/(0x[0-9a-fA-F]{64})\/(0x[0-9a-fA-F]{64})\/?$/, documentPage],
 ];
 
 const app = document.getElementById("app")!;

@@ -47,7 +47,12 @@ export interface DraftView {
 export interface TypedDataReply {
   draftId: string;
   settlementId: Hex;
-  typedData: { primaryType: string; domain: Record<string, unknown>; message: Record<string, unknown> };
+  typedData: {
+    types: Record<string, { name: string; type: string }[]>;
+    primaryType: string;
+    domain: Record<string, unknown>;
+    message: Record<string, unknown>;
+  };
 }
 
 export interface AgreementView {

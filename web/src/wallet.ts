@@ -95,7 +95,31 @@ export function signMessage(address: string, message: string): Promise<`0x${stri
   return request("personal_sign", [hexOf(message), address]);
 }
 
-/** EIP-712 `eth_signTypedData_v4` of typed data exactly as the gateway served it. */
-export function signTypedData(address: string, typedData: unknown): Promise<`0x${string}`> {
-  return request("eth_signTypedData_v4", [address, JSON.stringify(typedData)]);
+interface TypedData {
+  types: Record<string, { name: string; type: string }[]>;
+  domain: Record<string, unknown>;
+}
+
+const DOMAIN_FIELDS = [
+  { name: "name", type: "string" },
+  { name: "version", type: "string" },
+  { name: "chainId", type: "uint256" },
+  { name: "verifyingContract", type: "address" },
+  { name: "salt", type: "bytes32" },
+];
+
+/**
+ * The typed data with its `EIP712Domain` type, derived from the domain's fields when the gateway left
+ * it out (as `/grants/typed-data` does): MetaMask's signer would otherwise hash an empty domain type
+ * and sign another digest than the one the gateway checks.
+ */
+export function withDomainType<T extends TypedData>(typedData: T): T {
+  if (typedData.types.EIP712Domain !== undefined) return typedData;
+  const EIP712Domain = DOMAIN_FIELDS.filter((field) => typedData.domain[field.name] !== undefined);
+  return { ...typedData, types: { EIP712Domain, ...typedData.types } };
+}
+
+/** EIP-712 `eth_signTypedData_v4` of the typed data the gateway served (its domain type made explicit). */
+export function signTypedData(address: string, typedData: TypedData): Promise<`0x${string}`> {
+  return request("eth_signTypedData_v4", [address, JSON.stringify(withDomainType(typedData))]);
 }

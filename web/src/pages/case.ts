@@ -14,6 +14,7 @@ import { signInBox } from "../sign-in.js";
 import { clear, show, showError, statusLine } from "../status.js";
 import type { AgreementView, CaseView, DocumentView, DraftView, EvidenceItem, Hex } from "../types.js";
 import { draftForm } from "../parts/draft-form.js";
+import { sharePanel } from "../parts/grants.js";
 import { settlementCard } from "../parts/settlement.js";
 
 const KINDS = ["agreement", "loan_contract", "repayment_record", "correspondence", "evidence", "other"] as const;
@@ -210,6 +211,7 @@ function documentsSection(
                 isLawyer && !isEvidence(d) && submitButton,
                 isEvidence(d) && el("span", { class: "badge registered" }, t("evidence.isEvidence")),
               ),
+              sharePanel(caseId, d),
             );
           }),
         ),
