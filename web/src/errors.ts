@@ -5,7 +5,7 @@
  */
 import { ApiError, NetworkError } from "./api.js";
 import { has, t } from "./i18n.js";
-import { NoWalletError, WalletError } from "./wallet.js";
+import { NoWalletError, OtherAccountError, WalletError } from "./wallet.js";
 
 export function errorText(error: unknown): string {
   if (error instanceof ApiError) {
@@ -19,6 +19,7 @@ export function errorText(error: unknown): string {
   }
   if (error instanceof NetworkError) return t("error.network");
   if (error instanceof NoWalletError) return t("error.noWallet");
+  if (error instanceof OtherAccountError) return t("error.otherAccount");
   if (error instanceof WalletError) {
     if (error.code === 4001) return t("error.walletDeclined");
     if (error.code === -32002) return t("error.walletBusy");

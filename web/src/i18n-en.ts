@@ -265,6 +265,8 @@ export const en = {
   "error.walletDeclined": "You declined the request in your wallet. Nothing was signed.",
   "error.walletBusy": "Your wallet already has a request waiting: open the wallet and answer it.",
   "error.wallet": "Your wallet could not do this. Try again, or check the wallet.",
+  "error.otherAccount":
+    "Your wallet is on another account than the one signed in here. Switch accounts in the wallet, or sign out and sign in again.",
   "error.unexpected": "Something went wrong on this page. Reload it and try again.",
   "error.server": "The gateway had a problem with this request. Try again in a moment.",
   "error.refused": "The gateway refused this request.",

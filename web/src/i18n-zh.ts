@@ -255,6 +255,7 @@ export const zh: Record<keyof typeof en, string> = {
   "error.walletDeclined": "您在钱包中拒绝了请求，未签署任何内容。",
   "error.walletBusy": "钱包中已有一个待处理的请求：请打开钱包处理。",
   "error.wallet": "钱包无法完成此操作。请重试或检查钱包。",
+  "error.otherAccount": "钱包当前账户与本页登录的账户不同。请在钱包中切换账户，或退出后重新登录。",
   "error.unexpected": "页面出现问题。请刷新后重试。",
   "error.server": "网关处理此请求时出现问题。请稍后重试。",
   "error.refused": "网关拒绝了此请求。",

@@ -69,7 +69,7 @@ async function request<T>(method: string, params?: unknown[]): Promise<T> {
 
 /** Asks the wallet for its account (the wallet may ask the person first). */
 export async function connect(wallet?: WalletInfo): Promise<`0x${string}`> {
-  chosen = wallet?.provider ?? wallets()[0]?.provider;
+  chosen = wallet?.provider ?? chosen ?? wallets()[0]?.provider;
   if (chosen === undefined) throw new NoWalletError("No wallet");
   if (!watched.has(chosen)) {
     watched.add(chosen);
@@ -122,4 +122,15 @@ export function withDomainType<T extends TypedData>(typedData: T): T {
 /** EIP-712 `eth_signTypedData_v4` of the typed data the gateway served (its domain type made explicit). */
 export function signTypedData(address: string, typedData: TypedData): Promise<`0x${string}`> {
   return request("eth_signTypedData_v4", [address, JSON.stringify(withDomainType(typedData))]);
+}
+
+/** The wallet is on another account than the one signed in. */
+export class OtherAccountError extends Error {
+  override readonly name = "OtherAccountError";
+}
+
+/** Makes sure the wallet signs as `address` (the signed-in account), before asking it to sign. */
+export async function ensureAccount(address: string): Promise<void> {
+  const account = await connect();
+  if (account.toLowerCase() !== address.toLowerCase()) throw new OtherAccountError(account);
 }

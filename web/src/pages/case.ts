@@ -67,6 +67,7 @@ export async function casePage(context: PageContext): Promise<void> {
       .catch((error: unknown) => showError(line, error));
   };
   const shown = drafts.filter((d) => d.status !== "withdrawn");
+  const evidenceShown = evidenceSection(evidence, documents);
 
   replace(
     main,
@@ -114,12 +115,31 @@ export async function casePage(context: PageContext): Promise<void> {
           ),
         ),
     documentsSection(caseId, documents, evidence, isLawyer, { alive, refresh, openDocument }),
-    evidenceSection(evidence, documents),
+    evidenceShown,
   );
+  void followAnchoring(caseId, evidence, documents, evidenceShown, alive);
+}
 
-  // Evidence waiting for its anchor: look again shortly.
-  if (evidence.some((item) => item.state === "queued")) {
-    setTimeout(() => alive() && refresh(), 2000);
+/** While evidence waits for its anchor, reads it again every two seconds and redraws that section alone. */
+async function followAnchoring(
+  caseId: Hex,
+  evidence: EvidenceItem[],
+  documents: DocumentView[],
+  shown: HTMLElement,
+  alive: () => boolean,
+): Promise<void> {
+  let current = evidence;
+  while (alive() && current.some((item) => item.state === "queued")) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    if (!alive()) return;
+    try {
+      current = await api<EvidenceItem[]>("GET", `/cases/${caseId}/evidence`);
+    } catch {
+      continue; // a passing failure: the next round tries again
+    }
+    const next = evidenceSection(current, documents);
+    shown.replaceWith(next);
+    shown = next;
   }
 }
 

@@ -11,7 +11,7 @@ import { label, t } from "../i18n.js";
 import { session } from "../session.js";
 import { show, showError, statusLine } from "../status.js";
 import type { DocumentView, Hex } from "../types.js";
-import { signTypedData } from "../wallet.js";
+import { ensureAccount, signTypedData } from "../wallet.js";
 
 interface GrantView {
   id: Hex;
@@ -91,6 +91,7 @@ export function sharePanel(caseId: Hex, document: DocumentView): HTMLElement {
       const query = `grantee=${grantee.value.trim()}&expiresAt=${expiresAt}`;
       const typedData = await api<GrantTypedData>("GET", `${base}/typed-data?${query}`);
       show(line, "pending", t("grants.inWallet"));
+      await ensureAccount(me.address);
       const signature = await signTypedData(me.address, typedData);
       const { message } = typedData;
       await api("POST", base, {

@@ -11,7 +11,7 @@ import { label, t } from "../i18n.js";
 import { session } from "../session.js";
 import { show, showError, statusLine } from "../status.js";
 import type { AgreementView, DraftView, Hex, PartyRole, TypedDataReply } from "../types.js";
-import { signTypedData } from "../wallet.js";
+import { ensureAccount, signTypedData } from "../wallet.js";
 import { standings } from "./schedule.js";
 import { timeline } from "./timeline.js";
 
@@ -85,6 +85,7 @@ async function sign(draft: DraftView, context: SettlementContext, line: HTMLElem
       return;
     }
     show(line, "pending", t("sign.inWallet"));
+    await ensureAccount(me.address);
     const signature = await signTypedData(me.address, served.typedData);
     show(line, "pending", t("sign.sending"));
     let current = await api<DraftView>("POST", `${base}/signatures`, { json: { signature } });
