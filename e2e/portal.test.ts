@@ -160,6 +160,16 @@ describe("portal (browser)", function () {
     expect(await page.textContent("[data-testid=waiver]")).to.include("¥20,000.00");
     expect(await page.locator("[data-testid=instalments] tbody tr").count()).to.equal(12);
     expect(await page.textContent("[data-testid=settlement-status]")).to.equal("部分已签署");
+    // The agreement document downloads and is checked against the signed terms' documentHash.
+    const [agreementFile] = await Promise.all([
+      page.waitForEvent("download", WAIT),
+      page.click("[data-testid=read-document]"),
+    ]);
+    expect(agreementFile.suggestedFilename()).to.equal("settlement-agreement.txt");
+    await page.waitForSelector("[data-testid=document-check][data-kind=ok]", WAIT);
+    expect(await page.textContent("[data-testid=document-check]")).to.equal(
+      "该文件正是签名所对应的协议文本：其指纹与条款一致。",
+    );
     await screenshot(page, "02-settlement-to-sign-zh-phone");
 
     await page.click("[data-testid=sign-settlement]");

@@ -27,6 +27,7 @@ export interface DraftView {
     borrower: Hex;
     platform: Hex;
     lawyer: Hex;
+    documentHash: Hex;
     currency: string;
     originalPrincipal: string;
     loanFormedAt: number;

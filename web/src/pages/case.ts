@@ -66,6 +66,8 @@ export async function casePage(context: PageContext): Promise<void> {
       .then((blob) => saveAs(blob, document?.name ?? "document"))
       .catch((error: unknown) => showError(line, error));
   };
+  const nameOf = (documentId: Hex) =>
+    documents.find((d) => d.id.toLowerCase() === documentId.toLowerCase())?.name ?? "agreement";
   const shown = drafts.filter((d) => d.status !== "withdrawn");
   const evidenceShown = evidenceSection(evidence, documents);
 
@@ -111,7 +113,7 @@ export async function casePage(context: PageContext): Promise<void> {
           settlementCard(
             draft,
             agreements.find((a) => a.settlementId.toLowerCase() === draft.settlementId.toLowerCase()),
-            { caseId, alive, refresh, openDocument },
+            { caseId, alive, refresh, nameOf },
           ),
         ),
     documentsSection(caseId, documents, evidence, isLawyer, { alive, refresh, openDocument }),

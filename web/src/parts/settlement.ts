@@ -4,7 +4,10 @@
  * the wallet (EIP-712, the typed data exactly as the gateway serves it), then following the
  * registration until the chain has it. Registered agreements add their compliance and the timeline.
  */
-import { api } from "../api.js";
+import { concat, keccak256 } from "viem";
+
+import { api, download, saveAs } from "../api.js";
+import { sha256Of } from "../hash.js";
 import { el } from "../dom.js";
 import { date, dateTime, days, short, yuan } from "../format.js";
 import { label, t } from "../i18n.js";
@@ -20,8 +23,8 @@ export interface SettlementContext {
   alive: () => boolean;
   /** Reloads the case page (after a signature is registered). */
   refresh: () => void;
-  /** Downloads a case document. */
-  openDocument: (documentId: Hex) => void;
+  /** The case document's file name. */
+  nameOf: (documentId: Hex) => string;
 }
 
 const SIGNING = new Set<DraftView["status"]>(["drafted", "partly_signed"]);
@@ -106,6 +109,26 @@ async function sign(draft: DraftView, context: SettlementContext, line: HTMLElem
   }
 }
 
+/**
+ * Downloads the agreement document and checks it is the one the signatures cover: its SHA-256 is the
+ * draft's, and keccak256(sha256 ‖ salt) is the `documentHash` in the signed terms
+ * (protocol/agreement-document.ts).
+ */
+async function readDocument(draft: DraftView, context: SettlementContext, line: HTMLElement) {
+  try {
+    show(line, "pending", t("document.checking"));
+    const blob = await download(`/cases/${context.caseId}/documents/${draft.document.id}/content`);
+    const sha256 = await sha256Of(blob);
+    const matches =
+      sha256 === draft.document.sha256.toLowerCase() &&
+      keccak256(concat([sha256, draft.document.salt])) === draft.terms.documentHash.toLowerCase();
+    show(line, matches ? "ok" : "error", t(matches ? "document.matches" : "document.differs"));
+    saveAs(blob, context.nameOf(draft.document.id));
+  } catch (error) {
+    showError(line, error);
+  }
+}
+
 export function settlementCard(
   draft: DraftView,
   agreement: AgreementView | undefined,
@@ -118,6 +141,7 @@ export function settlementCard(
   const mine = myRoleIn(draft);
   const canSign = mine !== undefined && SIGNING.has(draft.status) && draft.awaiting.includes(mine);
   const line = statusLine("sign-status");
+  const documentLine = statusLine("document-check");
   const signButton = el(
     "button",
     { type: "button", class: "primary", "data-testid": "sign-settlement" },
@@ -171,9 +195,19 @@ export function settlementCard(
       row(
         t("settlement.document"),
         el(
-          "button",
-          { type: "button", class: "link", onclick: () => context.openDocument(draft.document.id) },
-          t("settlement.readDocument"),
+          "span",
+          {},
+          el(
+            "button",
+            {
+              type: "button",
+              class: "link",
+              "data-testid": "read-document",
+              onclick: () => void readDocument(draft, context, documentLine),
+            },
+            t("settlement.readDocument"),
+          ),
+          documentLine,
         ),
       ),
     ),
