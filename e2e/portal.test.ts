@@ -30,7 +30,7 @@ import {
   waitForDraft,
 } from "../test/gateway/agreements-fixture.js";
 import { type System, startSystem, wallets } from "../test/gateway/harness.js";
-import { PHONE, launchChromium, screenshot } from "./browser.js";
+import { PHONE, SCREENSHOTS, launchChromium, screenshot } from "./browser.js";
 import { type WalletRequest, injectWallet } from "./wallet.js";
 
 /** How long a page may take to show what it is waiting for (a bound, not an assertion on speed). */
@@ -216,18 +216,27 @@ describe("portal (browser)", function () {
       json: { ...report, amount: "500000", paidAt: Number(report.paidAt), signature },
     });
     expect(accepted.status).to.equal(202);
+    // The gateway records it on chain in the background: follow it there, then look at the page again.
+    const platformToken = await signIn(system.url, wallets.platform);
+    for (let polls = 0; ; polls++) {
+      const state = await call<{ state: string }>(system.url, "GET", `/payments/reports/${accepted.body.id}`, {
+        token: platformToken,
+      });
+      if (state.body.state === "recorded") break;
+      if (polls > 600 || state.body.state === "failed")
+        throw new Error(`payment report: ${JSON.stringify(state.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     await page.reload();
-    await page.waitForFunction(
-      `document.querySelector("[data-testid=paid-total]")?.textContent === "¥5,000.00"`,
-      undefined,
-      WAIT,
-    );
+    await page.waitForSelector("[data-testid=paid-total]", WAIT);
+    expect(await page.textContent("[data-testid=paid-total]")).to.equal("¥5,000.00");
     // First instalment paid, the second (due a month ago) overdue, both in the table and the chart.
     const rows = page.locator("[data-testid=instalments] tbody tr");
     expect(await rows.nth(0).getAttribute("class")).to.equal("paid");
     expect(await rows.nth(1).getAttribute("class")).to.equal("overdue");
     expect(await page.locator("[data-testid=timeline] rect[data-state=overdue]").count()).to.be.greaterThan(0);
     await screenshot(page, "04-payment-timeline-zh-phone");
+    await page.locator(".timeline-figure").screenshot({ path: `${SCREENSHOTS}/04b-timeline-chart-zh-phone.png` });
   });
 
   it("the lawyer uploads a document, submits it as evidence, sees it anchored, downloads the court report; the file verifies on the verify page", async () => {

@@ -115,13 +115,11 @@ export const en = {
   "compliance.daysOverdue": "Days overdue",
 
   "timeline.aria": "Payment timeline: each instalment at its due date, the part paid and the part overdue",
+  "timeline.summary": "Due so far {due}; paid {paid}.",
   "timeline.today": "today",
-  "timeline.paidDot": "Paid so far: {amount}",
   "timeline.keyPaid": "paid",
   "timeline.keyOverdue": "overdue",
   "timeline.keyUpcoming": "not due yet",
-  "timeline.keyDue": "total due over time",
-  "timeline.keyPaidDot": "paid so far",
 
   "sign.button": "Sign in my wallet",
   "sign.explain": "Read the terms above. Your wallet will show the same terms, field by field, before you sign.",

@@ -113,13 +113,11 @@ export const zh: Record<keyof typeof en, string> = {
   "compliance.daysOverdue": "逾期天数",
 
   "timeline.aria": "还款时间线：每期在到期日的位置，已还部分与逾期部分",
+  "timeline.summary": "截至今天应还 {due}；已还 {paid}。",
   "timeline.today": "今天",
-  "timeline.paidDot": "已还：{amount}",
   "timeline.keyPaid": "已还",
   "timeline.keyOverdue": "逾期",
   "timeline.keyUpcoming": "未到期",
-  "timeline.keyDue": "累计应还",
-  "timeline.keyPaidDot": "已还合计",
 
   "sign.button": "在钱包中签署",
   "sign.explain": "请阅读以上条款。签署前，钱包会逐项显示同样的条款。",

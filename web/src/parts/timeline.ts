@@ -1,7 +1,7 @@
 /**
  * The payment timeline: one bar per instalment at its due date (height: its amount), the part paid in
- * green, the part overdue in red, what is not due yet in grey; the line is what was due in total over
- * time, and the dashed line marks today. A plain SVG, readable on a phone.
+ * green, the part overdue in red, what is not due yet in grey; the dashed line marks today. Above it,
+ * what fell due so far against what was paid. A plain SVG, readable on a phone.
  */
 import { el, svg } from "../dom.js";
 import { date, yuan } from "../format.js";
@@ -10,7 +10,7 @@ import type { InstalmentStanding } from "./schedule.js";
 
 const W = 360;
 const H = 200;
-const PAD = { left: 8, right: 8, top: 12, bottom: 28 };
+const PAD = { left: 8, right: 8, top: 16, bottom: 24 };
 
 export function timeline(items: InstalmentStanding[], nowSeconds: number): HTMLElement {
   const first = items[0]!.dueAt;
@@ -18,32 +18,29 @@ export function timeline(items: InstalmentStanding[], nowSeconds: number): HTMLE
   const start = Math.min(first, nowSeconds) - 20 * 86_400;
   const end = Math.max(last, nowSeconds) + 20 * 86_400;
   const x = (time: number) => PAD.left + ((time - start) / (end - start)) * (W - PAD.left - PAD.right);
-  const total = items.reduce((sum, item) => sum + item.amount, 0n);
-  const y = (amount: bigint) => H - PAD.bottom - (Number(amount) / Number(total)) * (H - PAD.top - PAD.bottom);
-  const barWidth = Math.max(3, Math.min(24, ((W - PAD.left - PAD.right) / (items.length + 4)) * 0.6));
-  // Bars are scaled against the largest instalment, on their own axis (the bottom half of the chart).
+  const base = H - PAD.bottom;
   const largest = items.reduce((max, item) => (item.amount > max ? item.amount : max), 0n);
-  const barHeight = (amount: bigint) => (Number(amount) / Number(largest)) * ((H - PAD.top - PAD.bottom) / 2);
+  const height = (amount: bigint) => (Number(amount) / Number(largest)) * (base - PAD.top);
+  const barWidth = Math.max(3, Math.min(24, ((W - PAD.left - PAD.right) / (items.length + 4)) * 0.6));
 
   const bars = items.flatMap((item) => {
     const left = x(item.dueAt) - barWidth / 2;
-    const base = H - PAD.bottom;
-    const paidHeight = barHeight(item.paid);
-    const restHeight = barHeight(item.amount - item.paid);
+    const paid = height(item.paid);
+    const rest = height(item.amount - item.paid);
     const title = `${t("schedule.number", { n: item.index + 1 })} · ${date(item.dueAt)} · ${yuan(item.amount)} · ${t(`state.${item.state}`)}`;
     return [
       svg(
         "rect",
-        { x: left, y: base - paidHeight, width: barWidth, height: paidHeight, class: "bar paid" },
+        { x: left, y: base - paid, width: barWidth, height: paid, class: "bar paid" },
         svg("title", {}, title),
       ),
       svg(
         "rect",
         {
           x: left,
-          y: base - paidHeight - restHeight,
+          y: base - paid - rest,
           width: barWidth,
-          height: restHeight,
+          height: rest,
           class: `bar ${item.state === "overdue" ? "overdue" : "upcoming"}`,
           "data-state": item.state,
         },
@@ -51,16 +48,8 @@ export function timeline(items: InstalmentStanding[], nowSeconds: number): HTMLE
       ),
     ];
   });
-
-  let cumulative = 0n;
-  const points = [`${x(start)},${y(0n)}`];
-  for (const item of items) {
-    points.push(`${x(item.dueAt)},${y(cumulative)}`);
-    cumulative += item.amount;
-    points.push(`${x(item.dueAt)},${y(cumulative)}`);
-  }
-  points.push(`${x(end)},${y(cumulative)}`);
   const paidTotal = items.reduce((sum, item) => sum + item.paid, 0n);
+  const dueTotal = items.filter((item) => item.dueAt < nowSeconds).reduce((sum, item) => sum + item.amount, 0n);
 
   const chart = svg(
     "svg",
@@ -71,16 +60,14 @@ export function timeline(items: InstalmentStanding[], nowSeconds: number): HTMLE
       class: "timeline",
       "data-testid": "timeline",
     },
-    svg("line", { x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom, class: "axis" }),
+    svg("line", { x1: PAD.left, x2: W - PAD.right, y1: base, y2: base, class: "axis" }),
     ...bars,
-    svg("polyline", { points: points.join(" "), class: "due-line" }),
-    svg("line", { x1: x(nowSeconds), x2: x(nowSeconds), y1: PAD.top, y2: H - PAD.bottom, class: "today" }),
+    svg("line", { x1: x(nowSeconds), x2: x(nowSeconds), y1: PAD.top, y2: base, class: "today" }),
     svg(
-      "circle",
-      { cx: x(nowSeconds), cy: y(paidTotal), r: 4, class: "paid-dot" },
-      svg("title", {}, t("timeline.paidDot", { amount: yuan(paidTotal) })),
+      "text",
+      { x: x(nowSeconds), y: PAD.top - 2, class: "label", "text-anchor": x(nowSeconds) > W / 2 ? "end" : "start" },
+      t("timeline.today"),
     ),
-    svg("text", { x: x(nowSeconds), y: H - 8, class: "label", "text-anchor": "middle" }, t("timeline.today")),
     svg("text", { x: x(first), y: H - 8, class: "label", "text-anchor": "start" }, date(first)),
     svg("text", { x: x(last), y: H - 8, class: "label", "text-anchor": "end" }, date(last)),
   );
@@ -88,6 +75,7 @@ export function timeline(items: InstalmentStanding[], nowSeconds: number): HTMLE
   return el(
     "figure",
     { class: "timeline-figure" },
+    el("p", { class: "small" }, t("timeline.summary", { due: yuan(dueTotal), paid: yuan(paidTotal) })),
     chart,
     el(
       "figcaption",
@@ -95,8 +83,7 @@ export function timeline(items: InstalmentStanding[], nowSeconds: number): HTMLE
       key("paid", t("timeline.keyPaid")),
       key("overdue", t("timeline.keyOverdue")),
       key("upcoming", t("timeline.keyUpcoming")),
-      key("due-line", t("timeline.keyDue")),
-      key("paid-dot", t("timeline.keyPaidDot")),
+      key("today", t("timeline.today")),
     ),
   );
 }
