@@ -31,7 +31,7 @@ import {
 } from "../test/gateway/agreements-fixture.js";
 import { type System, startSystem, wallets } from "../test/gateway/harness.js";
 import { PHONE, SCREENSHOTS, launchChromium, screenshot } from "./browser.js";
-import { type WalletRequest, injectWallet } from "./wallet.js";
+import { type WalletRequest, injectOtherWallet, injectWallet } from "./wallet.js";
 
 /** How long a page may take to show what it is waiting for (a bound, not an assertion on speed). */
 const WAIT = { timeout: 90_000 };
@@ -111,7 +111,7 @@ describe("portal (browser)", function () {
    */
   async function person(
     account: LocalAccount,
-    options: { phone?: boolean } = {},
+    options: { phone?: boolean; otherWallet?: string } = {},
   ): Promise<{ page: Page; walletLog: WalletRequest[]; wallet: { declining: boolean } }> {
     const context = await browser.newContext(
       options.phone === true ? PHONE : { viewport: { width: 1280, height: 900 } },
@@ -119,6 +119,7 @@ describe("portal (browser)", function () {
     contexts.push(context);
     const wallet = { declining: false };
     const walletLog = await injectWallet(context, account, { chainId: 31337, decline: () => wallet.declining });
+    if (options.otherWallet !== undefined) await injectOtherWallet(context, options.otherWallet);
     const page = await context.newPage();
     await page.goto(`${system.url}/portal/`);
     return { page, walletLog, wallet };
@@ -386,8 +387,14 @@ describe("portal (browser)", function () {
   });
 
   it("a wallet that is no party of the case sees none of its data, only a sentence saying so", async () => {
-    const { page } = await person(wallets.outsider);
-    await signInThroughPage(page);
+    // This browser has two wallets: the person picks the outsider's.
+    const { page } = await person(wallets.outsider, { otherWallet: "Other wallet" });
+    const offered = await page
+      .locator("[data-testid=sign-in]")
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute("data-wallet")));
+    expect(offered).to.have.members(["Hejie test wallet", "Other wallet"]);
+    await page.click("[data-testid=sign-in][data-wallet='Hejie test wallet']");
+    await page.waitForSelector("[data-testid=signed-in-as]", WAIT);
     await page.click("header nav a[href='#/cases']");
     await page.waitForSelector("[data-testid=no-cases]", WAIT);
     await page.goto(`${system.url}/portal/#/cases/${caseId}`);

@@ -102,3 +102,24 @@ async function answer(
       throw new ProviderError(4200, `The test wallet does not support ${method}`);
   }
 }
+
+/**
+ * Another wallet in the same browser (EIP-6963 lets several announce themselves), which refuses
+ * every request: the portal must let the person choose, and use the chosen one only.
+ */
+export async function injectOtherWallet(context: BrowserContext, name: string): Promise<void> {
+  await context.addInitScript({
+    content: `(() => {
+      const provider = {
+        async request() { const e = new Error("Refused by ${name}"); e.code = 4001; throw e; },
+        on() {},
+        removeListener() {},
+      };
+      const info = { uuid: "6f1c1a44-0000-4000-8000-000000000002", name: ${JSON.stringify(name)}, icon: "data:,", rdns: "invalid.hejie.other" };
+      const announce = () =>
+        window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
+      window.addEventListener("eip6963:requestProvider", announce);
+      announce();
+    })();`,
+  });
+}

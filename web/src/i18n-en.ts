@@ -21,6 +21,7 @@ export const en = {
   "auth.title": "Sign in with your wallet",
   "auth.why": "Your wallet proves who you are: you sign a short message, nothing is sent and nothing costs anything.",
   "auth.signIn": "Connect wallet and sign in",
+  "auth.signInWith": "Sign in with {wallet}",
   "auth.signOut": "Sign out",
   "auth.connecting": "Waiting for your wallet: allow this page to see your account.",
   "auth.signInWallet": "Confirm the sign-in message in your wallet.",

@@ -20,6 +20,7 @@ export const zh: Record<keyof typeof en, string> = {
   "auth.title": "用钱包登录",
   "auth.why": "钱包证明您的身份：您只需签署一条简短消息，不会发送任何交易，也不产生任何费用。",
   "auth.signIn": "连接钱包并登录",
+  "auth.signInWith": "用 {wallet} 登录",
   "auth.signOut": "退出登录",
   "auth.connecting": "正在等待钱包：请允许本页面查看您的账户。",
   "auth.signInWallet": "请在钱包中确认登录消息。",

@@ -7,17 +7,17 @@ import { el } from "./dom.js";
 import { t } from "./i18n.js";
 import { session } from "./session.js";
 import { show, showError, statusLine } from "./status.js";
-import { connect, signMessage, wallets } from "./wallet.js";
+import { type WalletInfo, connect, signMessage, wallets } from "./wallet.js";
 
 interface Me {
   address: `0x${string}`;
   key: { role?: string; status: string };
 }
 
-export async function signIn(line: HTMLElement): Promise<void> {
+export async function signIn(line: HTMLElement, wallet: WalletInfo | undefined = wallets()[0]): Promise<void> {
   try {
     show(line, "pending", t("auth.connecting"));
-    const address = await connect(wallets()[0]);
+    const address = await connect(wallet);
     const { message } = await api<{ message: string }>("POST", "/auth/challenge", { json: { address } });
     show(line, "pending", t("auth.signInWallet"));
     const signature = await signMessage(address, message);
@@ -44,22 +44,39 @@ export async function signOut(): Promise<void> {
   session.set(undefined);
 }
 
-/** "Sign in with your wallet" with its status line; explains when there is no wallet at all. */
+/**
+ * "Sign in with your wallet" with its status line: one button, or one per wallet when the browser
+ * announces several (EIP-6963); explains when there is no wallet at all.
+ */
 export function signInBox(reason?: string): HTMLElement {
   const line = statusLine("sign-in-status");
   if (session.takeExpired()) show(line, "info", t("auth.expired"));
-  const noWallet = wallets().length === 0;
+  const available = wallets();
+  const button = (wallet: WalletInfo | undefined, text: string) =>
+    el(
+      "button",
+      {
+        type: "button",
+        class: "primary",
+        "data-testid": "sign-in",
+        "data-wallet": wallet?.name,
+        onclick: () => void signIn(line, wallet),
+      },
+      text,
+    );
   return el(
     "section",
     { class: "card sign-in" },
     el("h2", {}, t("auth.title")),
     el("p", {}, reason ?? t("auth.why")),
-    el(
-      "button",
-      { type: "button", class: "primary", "data-testid": "sign-in", onclick: () => void signIn(line) },
-      t("auth.signIn"),
-    ),
-    noWallet && el("p", { class: "hint" }, t("auth.noWalletHint")),
+    available.length > 1
+      ? el(
+          "div",
+          { class: "actions" },
+          available.map((wallet) => button(wallet, t("auth.signInWith", { wallet: wallet.name }))),
+        )
+      : button(available[0], t("auth.signIn")),
+    available.length === 0 && el("p", { class: "hint" }, t("auth.noWalletHint")),
     line,
   );
 }
