@@ -8,7 +8,10 @@
  * (EIP-712), sees it registered, then the payment timeline once a payment is reported; the lawyer
  * uploads a document, submits it as evidence, sees it anchored, downloads the court report, and the
  * file verifies on the verify page (dropped, hashed in the browser, never uploaded); the language
- * switch (remembered); a wallet that is no party sees no case data.
+ * switch (remembered); a wallet that is no party sees no case data; case 1 played entirely in the
+ * browser (case opened, agreement uploaded, settlement drafted — a mistaken draft withdrawn — and
+ * signed by the three parties); a document shared with a court by a signed disclosure grant, then
+ * revoked.
  */
 import { createHash, randomBytes } from "node:crypto";
 
@@ -300,7 +303,7 @@ describe("portal (browser)", function () {
     ]);
   });
 
-  it("case 1 entirely in the browser: the lawyer opens it and drafts; the platform, the borrower (after declining once) and the lawyer sign in their wallets; it is registered", async () => {
+  it("case 1 entirely in the browser: the lawyer opens it and drafts (withdrawing a mistaken draft); the platform, the borrower (after declining once) and the lawyer sign in their wallets; it is registered", async () => {
     const lawyer = await person(wallets.lawyer);
     await signInThroughPage(lawyer.page);
     await lawyer.page.click("header nav a[href='#/cases']");
@@ -322,18 +325,30 @@ describe("portal (browser)", function () {
     await lawyer.page.click("[data-testid=upload]");
     await lawyer.page.waitForSelector("[data-testid=document][data-name='和解协议.txt']", WAIT);
 
-    // The draft: 80,000 yuan lent, 60,000 yuan in 12 monthly instalments from two months ago.
+    // The draft: 80,000 yuan lent, 60,000 yuan in 12 monthly instalments from two months ago. The
+    // lawyer first types 6 instalments by mistake, withdraws that draft and drafts again.
     const firstDue = new Date((FIRST_DUE + 8 * 3600) * 1000).toISOString().slice(0, 10);
-    await lawyer.page.click("[data-testid=draft-form] summary");
-    await lawyer.page.fill("[data-testid=draft-principal]", "80,000.00");
-    await lawyer.page.fill("[data-testid=draft-loanFormed]", "2025-09-01");
-    await lawyer.page.fill("[data-testid=draft-firstDue]", firstDue);
-    await lawyer.page.fill("[data-testid=draft-count]", "12");
-    await lawyer.page.fill("[data-testid=draft-total]", "60000");
-    expect(await lawyer.page.textContent("[data-testid=draft-preview]")).to.include("¥60,000.00");
+    const draft = async (count: string) => {
+      await lawyer.page.click("[data-testid=draft-form] summary");
+      await lawyer.page.fill("[data-testid=draft-principal]", "80,000.00");
+      await lawyer.page.fill("[data-testid=draft-loanFormed]", "2025-09-01");
+      await lawyer.page.fill("[data-testid=draft-firstDue]", firstDue);
+      await lawyer.page.fill("[data-testid=draft-count]", count);
+      await lawyer.page.fill("[data-testid=draft-total]", "60000");
+      expect(await lawyer.page.textContent("[data-testid=draft-preview]")).to.include("¥60,000.00");
+    };
+    await draft("6");
+    await lawyer.page.click("[data-testid=draft-submit]");
+    await lawyer.page.waitForSelector("[data-testid=settlement][data-status=drafted]", WAIT);
+    expect(await lawyer.page.locator("[data-testid=instalments] tbody tr").count()).to.equal(6);
+    await lawyer.page.click("[data-testid=withdraw]");
+    await lawyer.page.click("[data-testid=confirm-withdraw]");
+    await lawyer.page.waitForSelector("[data-testid=settlement]", { ...WAIT, state: "detached" });
+    await draft("12");
     await screenshot(lawyer.page, "10-lawyer-drafts-zh");
     await lawyer.page.click("[data-testid=draft-submit]");
     await lawyer.page.waitForSelector("[data-testid=settlement][data-status=drafted]", WAIT);
+    expect(await lawyer.page.locator("[data-testid=instalments] tbody tr").count()).to.equal(12);
 
     const platform = await person(wallets.platform);
     await signInThroughPage(platform.page);
@@ -365,8 +380,8 @@ describe("portal (browser)", function () {
     const drafts = (
       await call<{ settlementId: Hex; status: string }[]>(system.url, "GET", `/cases/${newCase}/drafts`, { token })
     ).body;
-    expect(drafts.map((d) => d.status)).to.deep.equal(["registered"]);
-    const [ledger] = await system.hejie.settlements.getSettlement(drafts[0]!.settlementId);
+    expect(drafts.map((d) => d.status)).to.deep.equal(["withdrawn", "registered"]);
+    const [ledger] = await system.hejie.settlements.getSettlement(drafts[1]!.settlementId);
     expect([Number(ledger.status), ledger.totalDue, Number(ledger.instalmentCount)]).to.deep.equal([1, 6_000_000n, 12]);
   });
 

@@ -134,6 +134,13 @@ export const en = {
   "sign.registered": "The settlement is registered on the chain (block {block}).",
   "sign.failed": "The chain refused to register the settlement. Your lawyer will prepare it again.",
 
+  "withdraw.button": "Withdraw this draft",
+  "withdraw.explain":
+    "Withdrawing sets this draft aside: it will never be registered and the signatures given are not used. Draft again afterwards. Confirm below.",
+  "withdraw.confirm": "Yes, withdraw it",
+  "withdraw.sending": "Withdrawing…",
+  "withdraw.done": "The draft is withdrawn.",
+
   "documents.title": "Documents",
   "documents.private":
     "Documents are stored encrypted; only the case's parties (and anyone they grant access) can read them.",

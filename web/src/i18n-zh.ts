@@ -132,6 +132,12 @@ export const zh: Record<keyof typeof en, string> = {
   "sign.registered": "和解协议已在链上登记（第 {block} 号区块）。",
   "sign.failed": "链上拒绝登记此协议。律师将重新准备。",
 
+  "withdraw.button": "撤回此草稿",
+  "withdraw.explain": "撤回后此草稿不会登记上链，已有签名不再使用；之后可重新起草。请在下方确认。",
+  "withdraw.confirm": "确认撤回",
+  "withdraw.sending": "正在撤回…",
+  "withdraw.done": "草稿已撤回。",
+
   "documents.title": "文件",
   "documents.private": "文件加密保存；只有本案当事人（及其授权的人）可以阅读。",
   "documents.none": "暂无文件。",

@@ -273,8 +273,37 @@ export function settlementCard(
       ),
     REGISTERING.has(draft.status) && el("p", { class: "status pending" }, t("sign.queued")),
     canSign && el("div", { class: "sign-box" }, el("p", {}, t("sign.explain")), signButton),
+    mine === "lawyer" && SIGNING.has(draft.status) && withdrawBox(draft, context, line),
     line,
   );
+}
+
+/** The lawyer withdraws a draft not yet signed by all (two steps: a second button confirms). */
+function withdrawBox(draft: DraftView, context: SettlementContext, line: HTMLElement): HTMLElement {
+  const confirm = el(
+    "button",
+    { type: "button", "data-testid": "confirm-withdraw", hidden: true },
+    t("withdraw.confirm"),
+  );
+  const ask = el("button", { type: "button", class: "link", "data-testid": "withdraw" }, t("withdraw.button"));
+  ask.addEventListener("click", () => {
+    confirm.hidden = false;
+    show(line, "info", t("withdraw.explain"));
+  });
+  confirm.addEventListener("click", () => {
+    confirm.disabled = true;
+    show(line, "pending", t("withdraw.sending"));
+    api("DELETE", `/cases/${context.caseId}/drafts/${draft.id}`)
+      .then(() => {
+        show(line, "ok", t("withdraw.done"));
+        setTimeout(() => context.alive() && context.refresh(), 800);
+      })
+      .catch((error: unknown) => {
+        showError(line, error);
+        confirm.disabled = false;
+      });
+  });
+  return el("div", { class: "actions" }, ask, confirm);
 }
 
 function compliance(agreement: AgreementView): HTMLElement {
