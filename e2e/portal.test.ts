@@ -142,6 +142,8 @@ describe("portal (browser)", function () {
   it("the gateway serves the portal at /portal/ and redirects / there; API routes are untouched", async () => {
     const root = await fetch(`${system.url}/`, { redirect: "manual" });
     expect([root.status, root.headers.get("location")]).to.deep.equal([302, "/portal/"]);
+    const bare = await fetch(`${system.url}/portal`, { redirect: "manual" });
+    expect([bare.status, bare.headers.get("location")]).to.deep.equal([301, "/portal/"]);
     const index = await fetch(`${system.url}/portal/`);
     expect(index.status).to.equal(200);
     expect(index.headers.get("content-security-policy")).to.include("script-src 'self'");
