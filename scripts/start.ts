@@ -117,6 +117,7 @@ function printSummary(
   log();
   log("Hejie is running.");
   log(`  gateway     ${gatewayUrl}   (API page: ${gatewayUrl}/docs, health: ${gatewayUrl}/health)`);
+  log(`  portal      ${gatewayUrl}/portal/   (sign in with a wallet; verify a file without one)`);
   log(`  chain       ${chainUrl}   (anvil, chain id 31337; state kept in ${join(dataDir, "chain")})`);
   log(`  contracts   HejieRegistry ${deployment.registry}, EvidenceRegistry ${deployment.evidence}`);
   log(`  data        ${dataDir}`);

@@ -34,6 +34,7 @@ import { type Authenticate, type Endpoint, mount } from "./http/api.js";
 import { AppError, errorHandler } from "./http/errors.js";
 import { docsPage, openApiDocument } from "./http/openapi.js";
 import { operationsEndpoints, requestLogging, requestMetrics } from "./http/operations.js";
+import { portal } from "./http/portal.js";
 
 export interface GatewayOptions {
   clock?: Clock;
@@ -135,6 +136,8 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   // not "malformed JSON".
   app.use(express.json({ limit: "1mb", strict: false }));
   app.use(mount(endpoints, authenticate));
+  // The web portal (web/dist) under /portal/; / redirects there.
+  app.use(portal());
   app.use((req, _res, next) => next(new AppError(404, "NOT_FOUND", `No endpoint ${req.method} ${req.path}.`)));
   app.use(errorHandler(logger));
 
