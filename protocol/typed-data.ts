@@ -35,6 +35,18 @@ export const settlementTypes = {
   ],
 } as const;
 
+/**
+ * The `EIP712Domain` type of every Hejie domain (name, version, chain id, verifying contract). Served
+ * typed data carries it: `eth_signTypedData_v4` wallets (MetaMask's signing library) hash the domain
+ * with the fields this type lists, so without it they would sign another digest.
+ */
+export const eip712DomainType = [
+  { name: "name", type: "string" },
+  { name: "version", type: "string" },
+  { name: "chainId", type: "uint256" },
+  { name: "verifyingContract", type: "address" },
+] as const;
+
 export const paymentReportTypes = {
   PaymentReport: [
     { name: "settlementId", type: "bytes32" },

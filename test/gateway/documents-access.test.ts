@@ -12,7 +12,7 @@ import type { LocalAccount } from "viem";
 import { grantAnchorer } from "../../deploy/anchorer.js";
 import { EvidenceKind } from "../../protocol/enums.js";
 import { Roles } from "../../protocol/roles.js";
-import { disclosureDomain, disclosureGrantTypes } from "../../protocol/typed-data.js";
+import { disclosureDomain, disclosureGrantTypes, eip712DomainType } from "../../protocol/typed-data.js";
 import { GENESIS_HASH, entryHash } from "../../server/components/documents/audit.js";
 import { call, signIn } from "../../protocol/gateway-client.js";
 import { type System, startSystem, wallets } from "./harness.js";
@@ -138,6 +138,7 @@ describe("gateway: disclosure grants and the audit log", function () {
       const expiresAt = nowSeconds() + HOUR;
       const typed = await call<{
         domain: { name: string; version: string; chainId: number; verifyingContract: `0x${string}` };
+        types: Record<string, { name: string; type: string }[]>;
         message: { grantee: `0x${string}`; expiresAt: number; salt: `0x${string}` };
       }>(system.url, "GET", `${path()}/grants/typed-data?grantee=${wallets.spare1.address}&expiresAt=${expiresAt}`, {
         token: tokens.borrower,
@@ -149,9 +150,11 @@ describe("gateway: disclosure grants and the audit log", function () {
         chainId: 31337,
         verifyingContract: system.config.contracts.registry,
       });
+      // What eth_signTypedData_v4 wallets need: the EIP712Domain type with the grant's own types.
+      expect(typed.body.types).to.deep.equal({ EIP712Domain: eip712DomainType, ...disclosureGrantTypes });
       const signature = await wallets.borrower.signTypedData({
         domain: typed.body.domain,
-        types: disclosureGrantTypes,
+        types: typed.body.types,
         primaryType: "DisclosureGrant",
         message: typed.body.message as never,
       });

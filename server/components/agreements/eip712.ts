@@ -10,15 +10,9 @@ import {
   SETTLEMENT_DOMAIN_NAME,
   SETTLEMENT_DOMAIN_VERSION,
   type Settlement,
+  eip712DomainType,
   settlementTypes,
 } from "../../../protocol/typed-data.js";
-
-const EIP712_DOMAIN = [
-  { name: "name", type: "string" },
-  { name: "version", type: "string" },
-  { name: "chainId", type: "uint256" },
-  { name: "verifyingContract", type: "address" },
-] as const;
 
 /** Where signatures are valid: this chain and this registry. */
 export interface SigningDomain {
@@ -73,7 +67,7 @@ function decimalStrings(value: unknown): unknown {
 /** Exactly what `eth_signTypedData_v4` takes (as a JSON object; wallets take it stringified). */
 export function typedDataJson(typedData: SettlementTypedData) {
   return {
-    types: { EIP712Domain: EIP712_DOMAIN, ...typedData.types },
+    types: { EIP712Domain: eip712DomainType, ...typedData.types },
     primaryType: typedData.primaryType,
     domain: typedData.domain,
     message: decimalStrings(typedData.message) as Record<string, unknown>,

@@ -6,7 +6,7 @@ import type { RequestHandler } from "express";
 import { getAddress } from "viem";
 import { z } from "zod";
 
-import { disclosureGrantTypes } from "../../../protocol/typed-data.js";
+import { disclosureGrantTypes, eip712DomainType } from "../../../protocol/typed-data.js";
 import type { Context } from "../../context.js";
 import { type Endpoint, endpoint, schemas } from "../../http/api.js";
 import { AppError, badRequest, conflict, forbidden, payloadTooLarge } from "../../http/errors.js";
@@ -324,7 +324,7 @@ export function documentsEndpoints(
         return {
           body: {
             domain: { ...typed.domain, chainId: Number(typed.domain.chainId) },
-            types: disclosureGrantTypes,
+            types: { EIP712Domain: eip712DomainType, ...disclosureGrantTypes },
             primaryType: typed.primaryType,
             message: { ...typed.message, expiresAt: query.expiresAt },
           },
