@@ -6,7 +6,7 @@
  *   manifest.json            case, gateway, export time, and per item: file, SHA-256, reports, anchor
  *   HOW-TO-VERIFY.txt        the checks a court makes, and the command that makes them
  *   evidence/01-letter.pdf   the files, numbered in the order they were submitted
- *   reports/01-letter.pdf.json, reports/01-letter.pdf.html
+ *   reports/01-letter.pdf.json, reports/01-letter.pdf.html (and reports/01-letter.pdf.pdf with `pdf`)
  *
  * Each file's SHA-256 is checked against its report before it is written. Evidence still waiting for
  * its anchor is listed in the manifest as `queued`, without a file. `verifyBundle` then checks every
@@ -20,6 +20,7 @@ import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { call, signIn } from "../protocol/gateway-client.js";
+import { chromiumInstalled, chromiumPath, renderPdfs } from "./pdf.js";
 
 export class BundleError extends Error {}
 
@@ -42,6 +43,8 @@ export interface Manifest {
     file: string | null;
     report: string | null;
     reportHtml: string | null;
+    /** With the `pdf` option: the report rendered as PDF. */
+    reportPdf: string | null;
     anchor: EvidenceItem["anchor"];
   }[];
 }
@@ -96,11 +99,19 @@ export async function exportBundle(
   gateway: string,
   caseId: string,
   out: string,
-  env: NodeJS.ProcessEnv = process.env,
+  options: { pdf?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Manifest> {
+  const env = options.env ?? process.env;
   if (!/^0x[0-9a-fA-F]{64}$/.test(caseId)) throw new BundleError("the case id is 32 bytes hex");
-  if (existsSync(out) && readdirSync(out).length > 0)
+  if (existsSync(out) && readdirSync(out).length > 0) {
     throw new BundleError(`${out} is not empty: name a new directory`);
+  }
+  if (options.pdf === true && !chromiumInstalled(env)) {
+    throw new BundleError(
+      `no Chromium at ${chromiumPath(env)} to render PDFs: install it (apt-get install chromium), ` +
+        "set HEJIE_CHROMIUM, or export without --pdf",
+    );
+  }
   const token = await session(gateway, env);
   const items = await fetchOk<EvidenceItem[]>(gateway, `/cases/${caseId}/evidence`, token);
   mkdirSync(join(out, "evidence"), { recursive: true });
@@ -111,6 +122,7 @@ export async function exportBundle(
     exportedAt: new Date().toISOString(),
     items: [],
   };
+  const pdfs: { html: string; path: string }[] = [];
   for (const [index, item] of items.entries()) {
     const entry: Manifest["items"][number] = {
       evidenceId: item.id,
@@ -119,6 +131,7 @@ export async function exportBundle(
       file: null,
       report: null,
       reportHtml: null,
+      reportPdf: null,
       anchor: item.anchor,
     };
     manifest.items.push(entry);
@@ -144,7 +157,12 @@ export async function exportBundle(
     writeFileSync(join(out, entry.file), bytes);
     writeFileSync(join(out, entry.report), `${JSON.stringify(report, null, 2)}\n`);
     writeFileSync(join(out, entry.reportHtml), html);
+    if (options.pdf === true) {
+      entry.reportPdf = `reports/${name}.pdf`;
+      pdfs.push({ html: html.toString("utf8"), path: join(out, entry.reportPdf) });
+    }
   }
+  if (pdfs.length > 0) await renderPdfs(pdfs);
   writeFileSync(join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   writeFileSync(join(out, "HOW-TO-VERIFY.txt"), HOW_TO_VERIFY);
   return manifest;

@@ -10,9 +10,9 @@
  *       The same for every file of an exported evidence bundle.
  *   hejie compliance <settlementId> --registry <address> --rpc <url>
  *       An agreement's status, standing and amounts, as the registry computes them now.
- *   hejie export <caseId> --gateway <url> --out <directory>
- *       A case's evidence bundle (bundle.ts): files, court reports, manifest, how to verify. Signs in
- *       with HEJIE_TOKEN or HEJIE_PRIVATE_KEY from the environment.
+ *   hejie export <caseId> --gateway <url> --out <directory> [--pdf]
+ *       A case's evidence bundle (bundle.ts): files, court reports (JSON, HTML, and PDF with --pdf),
+ *       manifest, how to verify. Signs in with HEJIE_TOKEN or HEJIE_PRIVATE_KEY from the environment.
  *
  * Exit codes: 0 verified / read; 1 not verified; 2 bad usage or unreadable input.
  */
@@ -88,7 +88,7 @@ const USAGE = `Usage:
   hejie verify <file> --report <report.json> --rpc <url>
   hejie verify <bundle directory> --rpc <url>
   hejie compliance <settlementId> --registry <address> --rpc <url>
-  hejie export <caseId> --gateway <url> --out <directory>   (HEJIE_TOKEN or HEJIE_PRIVATE_KEY set)
+  hejie export <caseId> --gateway <url> --out <directory> [--pdf]   (HEJIE_TOKEN or HEJIE_PRIVATE_KEY set)
   hejie --help`;
 
 interface Report {
@@ -207,6 +207,7 @@ async function main(argv: string[]): Promise<number> {
       registry: { type: "string" },
       gateway: { type: "string" },
       out: { type: "string" },
+      pdf: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -219,7 +220,7 @@ async function main(argv: string[]): Promise<number> {
     if (subject === undefined || values.gateway === undefined || values.out === undefined) {
       throw new UsageError("export <caseId> --gateway <url> --out <directory>");
     }
-    const manifest = await exportBundle(values.gateway, subject, values.out);
+    const manifest = await exportBundle(values.gateway, subject, values.out, { pdf: values.pdf === true });
     const files = manifest.items.filter((item) => item.file !== null);
     for (const item of files) console.log(`${item.file}  ${item.sha256}`);
     const queued = manifest.items.length - files.length;

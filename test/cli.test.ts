@@ -82,6 +82,24 @@ describe("npx hejie: the command line for courts and operators", function () {
     expect(readFileSync(join(out, "reports", "01-notice.pdf.html"), "utf8")).to.contain("<html");
     expect(readFileSync(join(out, "HOW-TO-VERIFY.txt"), "utf8")).to.contain("npx hejie verify");
 
+    // The same bundle with each court report rendered as PDF too (Chromium, as in .ci/run).
+    const withPdf = join(dir, "bundle-pdf");
+    const printed = await hejie(["export", caseId, "--gateway", system.url, "--out", withPdf, "--pdf"], lawyerKey);
+    expect(printed.code, printed.output).to.equal(0);
+    const pdfManifest = JSON.parse(readFileSync(join(withPdf, "manifest.json"), "utf8")) as Manifest;
+    expect(pdfManifest.items.map((item) => item.reportPdf)).to.deep.equal([
+      "reports/01-notice.pdf.pdf",
+      "reports/02-statement.pdf.pdf",
+      null,
+    ]);
+    const pdf = readFileSync(join(withPdf, "reports", "01-notice.pdf.pdf"));
+    expect(pdf.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+    const noBrowser = await hejie(["export", caseId, "--gateway", system.url, "--out", join(dir, "x"), "--pdf"], {
+      ...lawyerKey,
+      HEJIE_CHROMIUM: join(dir, "no-such-browser"),
+    });
+    expect([noBrowser.code, noBrowser.output.includes("no Chromium at")]).to.deep.equal([2, true]);
+
     const again = await hejie(["export", caseId, "--gateway", system.url, "--out", out], lawyerKey);
     expect([again.code, again.output.includes("is not empty")]).to.deep.equal([2, true]);
     const anonymous = await hejie(["export", caseId, "--gateway", system.url, "--out", join(dir, "other")]);
