@@ -298,6 +298,19 @@ describe("gateway: chain indexer and read models", function () {
     expect(events.some((e) => e.settlementId === survivor)).to.equal(true);
   });
 
+  it("notices a chain that rolled back below its checkpoint (the block is gone) and starts again from the fork", async () => {
+    await catchUp();
+    const snapshot = await rpc<string>(system, "evm_snapshot");
+    const doomed = await register();
+    await catchUp();
+    await rpc(system, "evm_revert", [snapshot]); // the chain is one block shorter than the checkpoint
+    expect((await system.gateway.follower.round()).kind).to.equal("rolled-back");
+    await catchUp();
+    expect((await agreementOf(tokens.borrower, doomed)).status).to.equal(404);
+    const { checkpoint, finalHead } = await system.gateway.indexer.progress();
+    expect(checkpoint!.blockNumber).to.equal(finalHead);
+  });
+
   it("reports its progress publicly", async () => {
     await catchUp();
     const reply = await call<{ checkpoint: { blockNumber: number }; finalHead: number; behind: number }>(
