@@ -354,7 +354,7 @@ export const en = {
   "records.title": "Automatic records of the case ({n})",
   "records.explain":
     "The gateway records the case's events as they happen — each signature, the registration on chain, each payment — as JSON files anchored as evidence.",
-  "records.signature": "Signature of the {party}",
+  "records.signature": "{party} signature",
   "records.registration": "Registration on chain",
   "records.payment": "Payment {n} recorded on chain",
   "caseTimeline.title": "On chain",
@@ -370,7 +370,7 @@ export const en = {
   "portfolio.signInFirst": "Sign in with the platform's wallet to see its portfolio.",
   "portfolio.notPlatform": "Only a lending platform has a portfolio: this wallet is not a platform's.",
   "portfolio.asOf": "As the chain records it, {when}.",
-  "portfolio.count": "{n} agreements",
+  "portfolio.count": "agreements",
   "portfolio.totalDue": "Total due",
   "portfolio.paid": "Paid",
   "portfolio.outstanding": "Outstanding",

@@ -351,7 +351,7 @@ export const zh: Record<keyof typeof en, string> = {
   "portfolio.signInFirst": "请用平台的钱包登录以查看其资产组合。",
   "portfolio.notPlatform": "只有网贷平台才有资产组合：此钱包不属于平台。",
   "portfolio.asOf": "以链上记录为准，{when}。",
-  "portfolio.count": "{n} 份协议",
+  "portfolio.count": "份协议",
   "portfolio.totalDue": "应还总额",
   "portfolio.paid": "已还",
   "portfolio.outstanding": "未还",

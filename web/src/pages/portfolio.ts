@@ -61,10 +61,10 @@ export async function portfolioPage(context: PageContext): Promise<void> {
           "section",
           { class: `card bucket ${bucket}`, "data-testid": "bucket", "data-bucket": bucket, "data-count": b.count },
           el("h2", {}, label("bucket", bucket)),
-          el("p", { class: "count" }, t("portfolio.count", { n: b.count })),
+          el("p", { class: "count" }, String(b.count), el("span", { class: "unit" }, t("portfolio.count"))),
           el(
             "dl",
-            { class: "facts compact" },
+            { class: "figures" },
             el("dt", {}, t("portfolio.totalDue")),
             el("dd", {}, yuan(b.totalDue)),
             el("dt", {}, t("portfolio.paid")),
