@@ -365,7 +365,7 @@ export const en = {
   "caseTimeline.PaymentRecorded": "Payment {n} of {amount}, paid on {date}, recorded ({agreement}).",
   "caseTimeline.PaymentContested": "Payment {n} contested ({agreement}).",
   "caseTimeline.StatusChanged": "Settlement {agreement}: {from} → {to}.",
-  "caseTimeline.Anchored": "{n} pieces of evidence anchored.",
+  "caseTimeline.Anchored": "Evidence anchored on chain (files: {n}).",
   "portfolio.title": "Portfolio",
   "portfolio.signInFirst": "Sign in with the platform's wallet to see its portfolio.",
   "portfolio.notPlatform": "Only a lending platform has a portfolio: this wallet is not a platform's.",
