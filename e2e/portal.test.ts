@@ -5,7 +5,11 @@
  * signs with real keys (e2e/wallet.ts). Screenshots of the main pages land in e2e/screenshots/.
  *
  * Covered: the borrower reads a settlement on a phone-sized screen and signs it in the wallet
- * (EIP-712), sees it registered, then the payment timeline once a payment is reported; the lawyer
+ * (EIP-712), sees it registered, then — from the indexer, followed without a reload — its compliance,
+ * the instalments' states (one paid late, with the day paid), the payment timeline and the case's
+ * on-chain timeline once payments are reported; the platform's portfolio shows the agreement in its
+ * bucket (a wallet that is no platform's is not offered one); the lawyer sees the gateway's automatic
+ * records of the case's events apart from the documents; the lawyer
  * uploads a document, submits it as evidence, sees it anchored, downloads the court report, and the
  * file verifies on the verify page (dropped, hashed in the browser, never uploaded); the language
  * switch (remembered); a wallet that is no party sees no case data; case 1 played entirely in the
@@ -58,6 +62,8 @@ describe("portal (browser)", function () {
   const contexts: BrowserContext[] = [];
   const CASE_TITLE = "Renovation loan"; // what openCase names it
   const FIRST_DUE = endOfDayInMonths(-2);
+  const SECOND_DUE = endOfDayInMonths(-1);
+  const THIRD_DUE = endOfDayInMonths(0);
   const AGREEMENT_TEXT = Buffer.from("Settlement (e2e): late fees waived; 60,000.00 CNY in 12 monthly instalments.");
 
   before(async () => {
@@ -128,6 +134,41 @@ describe("portal (browser)", function () {
     return { page, walletLog, wallet };
   }
 
+  /**
+   * The platform's payment system reports instalment `sequence` (5,000 yuan) paid at `paidAt`
+   * (signed by its oracle key); resolves once the gateway has recorded it on chain.
+   */
+  async function reportPayment(sequence: number, paidAt: number): Promise<void> {
+    const domain = settlementDomain(31337n, await system.hejie.settlements.getAddress());
+    const report = {
+      settlementId,
+      sequence,
+      amount: 500_000n,
+      paidAt: BigInt(paidAt),
+      bankReference: keccak256(toHex(`e2e-bank-ref:${randomBytes(8).toString("hex")}`)),
+    };
+    const signature = await wallets.oracle.signTypedData({
+      domain: { ...domain, verifyingContract: domain.verifyingContract as Hex },
+      types: typesOf(paymentReportTypes),
+      primaryType: "PaymentReport",
+      message: report,
+    });
+    const accepted = await call<{ id: string }>(system.url, "POST", "/payments/reports", {
+      json: { ...report, amount: "500000", paidAt, signature },
+    });
+    expect(accepted.status).to.equal(202);
+    const platformToken = await signIn(system.url, wallets.platform);
+    for (let polls = 0; ; polls++) {
+      const state = await call<{ state: string }>(system.url, "GET", `/payments/reports/${accepted.body.id}`, {
+        token: platformToken,
+      });
+      if (state.body.state === "recorded") return;
+      if (polls > 600 || state.body.state === "failed")
+        throw new Error(`payment report: ${JSON.stringify(state.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   async function signInThroughPage(page: Page): Promise<void> {
     await page.click("[data-testid=sign-in]");
     await page.waitForSelector("[data-testid=signed-in-as]", WAIT);
@@ -154,7 +195,7 @@ describe("portal (browser)", function () {
     expect([missing.status, missing.body.error.code]).to.deep.equal([404, "NOT_FOUND"]);
   });
 
-  it("the borrower reads the settlement on a phone, signs it in the wallet and sees it registered; then the payment timeline", async () => {
+  it("the borrower reads the settlement on a phone, signs it in the wallet and sees it registered; then, from the indexer, the compliance, the instalments (one paid late), the payment timeline and the case timeline", async () => {
     const { page, walletLog } = await person(wallets.borrower, { phone: true });
     await screenshot(page, "01-home-zh-phone");
     await signInThroughPage(page);
@@ -203,46 +244,79 @@ describe("portal (browser)", function () {
     expect(await page.textContent("[data-testid=registered]")).to.include(String(done.registration!.blockNumber));
     await screenshot(page, "03-settlement-registered-zh-phone");
 
-    // The platform's payment system reports the first instalment, paid before it was due.
-    const domain = settlementDomain(31337n, await system.hejie.settlements.getAddress());
-    const report = {
-      settlementId,
-      sequence: 0,
-      amount: 500_000n,
-      paidAt: BigInt(FIRST_DUE - DAY),
-      bankReference: keccak256(toHex(`e2e-bank-ref:${randomBytes(8).toString("hex")}`)),
-    };
-    const signature = await wallets.oracle.signTypedData({
-      domain: { ...domain, verifyingContract: domain.verifyingContract as Hex },
-      types: typesOf(paymentReportTypes),
-      primaryType: "PaymentReport",
-      message: report,
-    });
-    const accepted = await call<{ id: string }>(system.url, "POST", "/payments/reports", {
-      json: { ...report, amount: "500000", paidAt: Number(report.paidAt), signature },
-    });
-    expect(accepted.status).to.equal(202);
-    // The gateway records it on chain in the background: follow it there, then look at the page again.
-    const platformToken = await signIn(system.url, wallets.platform);
-    for (let polls = 0; ; polls++) {
-      const state = await call<{ state: string }>(system.url, "GET", `/payments/reports/${accepted.body.id}`, {
-        token: platformToken,
-      });
-      if (state.body.state === "recorded") break;
-      if (polls > 600 || state.body.state === "failed")
-        throw new Error(`payment report: ${JSON.stringify(state.body)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    await page.reload();
-    await page.waitForSelector("[data-testid=paid-total]", WAIT);
-    expect(await page.textContent("[data-testid=paid-total]")).to.equal("¥5,000.00");
-    // First instalment paid, the second (due a month ago) overdue, both in the table and the chart.
+    // The indexer reads the registration from the chain: the page follows it (meanwhile it says the
+    // agreement is being recorded) until the compliance is there — nothing paid yet.
+    await page.waitForSelector("[data-testid=compliance]", WAIT);
+    expect(await page.getAttribute("[data-testid=paid-total]", "data-fen")).to.equal("0");
+    // A borrower has no portfolio: the header does not offer it.
+    expect(await page.locator("header nav a[href='#/portfolio']").count()).to.equal(0);
+
+    // The platform's payment system reports the first instalment, paid the day before it was due, and
+    // the second, paid three days after it was due (late).
+    await reportPayment(0, FIRST_DUE - DAY);
+    await reportPayment(1, SECOND_DUE + 3 * DAY);
+    // The page follows the indexer: no reload; it shows what the chain says once the indexer read it.
+    await page.waitForSelector("[data-testid=paid-total][data-fen='1000000']", WAIT);
+    expect(await page.textContent("[data-testid=paid-total]")).to.equal("¥10,000.00 / ¥60,000.00");
     const rows = page.locator("[data-testid=instalments] tbody tr");
-    expect(await rows.nth(0).getAttribute("class")).to.equal("paid");
-    expect(await rows.nth(1).getAttribute("class")).to.equal("overdue");
-    expect(await page.locator("[data-testid=timeline] rect[data-state=overdue]").count()).to.be.greaterThan(0);
+    const states = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-state")));
+    expect(states.slice(0, 2)).to.deep.equal(["PaidOnTime", "PaidLate"]);
+    expect(await rows.nth(1).textContent()).to.include("逾期后还款");
+    // The day each was paid (China Standard Time), as reported.
+    const cst = (seconds: number) =>
+      new Intl.DateTimeFormat("zh-CN", {
+        timeZone: "Asia/Shanghai",
+        year: "numeric",
+        month: "short",
+        day: "numeric",
+      }).format(seconds * 1000);
+    expect(await rows.nth(1).locator("td").nth(4).textContent()).to.equal(cst(SECOND_DUE + 3 * DAY));
+    // The third instalment falls due at the end of today (or, after the 28th, fell due days ago: within grace).
+    const expected = THIRD_DUE < Date.now() / 1000 ? "OverdueInGrace" : "Performing";
+    expect(await page.getAttribute("[data-testid=compliance]", "data-standing")).to.equal(expected);
+    // The chart: two payment dots at their dates, the span the second instalment was behind shaded red.
+    expect(await page.locator("[data-testid=timeline] [data-testid=payment-dot]").count()).to.equal(2);
+    expect(await page.locator("[data-testid=timeline] rect.arrears").count()).to.be.greaterThan(0);
+    expect(await page.locator("[data-testid=timeline] circle[data-state=PaidLate]").count()).to.equal(1);
     await screenshot(page, "04-payment-timeline-zh-phone");
     await page.locator(".timeline-figure").screenshot({ path: `${SCREENSHOTS}/04b-timeline-chart-zh-phone.png` });
+
+    // The case timeline: the registration, then the two payments, each with its transaction.
+    await page.locator("[data-testid=timeline-event][data-event=PaymentRecorded]").nth(1).waitFor(WAIT);
+    const events = await page
+      .locator("[data-testid=timeline-event]")
+      .evaluateAll((items) => items.map((li) => li.getAttribute("data-event")));
+    expect(events.filter((e) => e !== "Anchored")).to.deep.equal([
+      "SettlementRegistered",
+      "PaymentRecorded",
+      "PaymentRecorded",
+    ]);
+    const payment = page.locator("[data-testid=timeline-event][data-event=PaymentRecorded]").nth(1);
+    expect(await payment.textContent()).to.include("第 2 笔还款 ¥5,000.00");
+    expect(await payment.textContent()).to.include("（北京时间）");
+    await page
+      .locator("[data-testid=case-timeline]")
+      .screenshot({ path: `${SCREENSHOTS}/04c-case-timeline-zh-phone.png` });
+  });
+
+  it("the platform's portfolio shows the agreement in its bucket, linked to its case", async () => {
+    const { page } = await person(wallets.platform);
+    await page.click("[data-testid=lang-switch]"); // in English
+    await signInThroughPage(page);
+    await page.click("header nav a[href='#/portfolio']");
+    const row = `[data-testid=portfolio-agreement][data-settlement='${settlementId.toLowerCase()}']`;
+    await page.waitForSelector(row, WAIT);
+    const bucket = THIRD_DUE < Date.now() / 1000 ? "inArrears" : "performing";
+    expect(await page.getAttribute(row, "data-bucket")).to.equal(bucket);
+    expect(await page.textContent(row)).to.include("¥10,000.00");
+    expect(Number(await page.getAttribute(`[data-testid=bucket][data-bucket=${bucket}]`, "data-count"))).to.be.at.least(
+      1,
+    );
+    expect(await page.textContent(`[data-testid=bucket][data-bucket=${bucket}]`)).to.include("¥60,000.00");
+    await screenshot(page, "13-portfolio-en");
+    await page.click(`${row} a`);
+    await page.waitForSelector("[data-testid=case-title]", WAIT);
+    expect(await page.textContent("[data-testid=case-title]")).to.equal(CASE_TITLE);
   });
 
   it("the lawyer uploads a document, submits it as evidence, sees it anchored, downloads the court report; the file verifies on the verify page", async () => {
@@ -250,6 +324,21 @@ describe("portal (browser)", function () {
     await page.click("[data-testid=lang-switch]"); // the lawyer reads English
     await signInThroughPage(page);
     await openTheCase(page);
+    // The gateway records the case's events as evidence (each signature, the registration, each
+    // payment): listed apart from the uploaded documents, as automatic records. They are written in
+    // the background: the page is read again until the three signatures and the registration are there.
+    const records = page.locator("[data-testid=records] [data-testid=document][data-kind=record]");
+    for (let reloads = 0; (await records.count()) < 4; reloads++) {
+      if (reloads > 60) throw new Error(`records: ${await records.count()}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      await page.reload();
+      await page.waitForSelector("[data-testid=case-title]", WAIT);
+    }
+    expect(await page.textContent("[data-testid=records] summary")).to.match(/^Automatic records of the case \(\d+\)$/);
+    const titles = await records.locator("strong").allTextContents();
+    expect(titles).to.include.members(["Borrower signature", "Registration on chain"]);
+    expect(await records.first().textContent()).to.include("Automatic record · ");
+    expect(await page.locator("[data-testid=evidence-item][data-kind=record]").count()).to.be.at.least(4);
     const letter = Buffer.from(`Formal letter (e2e ${randomBytes(6).toString("hex")}): clauses 7 and 9 are unclear.`);
     await page.setInputFiles("[data-testid=upload-input]", {
       name: "formal-letter.txt",
@@ -414,6 +503,13 @@ describe("portal (browser)", function () {
     await page.waitForSelector("[data-testid=signed-in-as]", WAIT);
     await page.click("header nav a[href='#/cases']");
     await page.waitForSelector("[data-testid=no-cases]", WAIT);
+    // No portfolio either: not offered, and the page itself says why.
+    expect(await page.locator("header nav a[href='#/portfolio']").count()).to.equal(0);
+    await page.goto(`${system.url}/portal/#/portfolio`);
+    await page.waitForSelector("[data-testid=not-a-platform]", WAIT);
+    expect(await page.textContent("[data-testid=not-a-platform]")).to.equal(
+      "只有网贷平台才有资产组合：此钱包不属于平台。",
+    );
     await page.goto(`${system.url}/portal/#/cases/${caseId}`);
     await page.waitForSelector("[data-testid=case-status][data-kind=error]", WAIT);
     expect(await page.textContent("[data-testid=case-status]")).to.equal("这不是您的案件：只有本案当事人可以查看。");

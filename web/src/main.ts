@@ -1,7 +1,8 @@
 /**
  * The portal: a header (pages, language, the signed-in wallet) and one page at a time, chosen by the
- * URL's fragment: `#/` home, `#/cases` my cases, `#/cases/<id>` one case, `#/verify` verify a file,
- * `#/documents/<case>/<document>` one document (for a disclosure grant's holder).
+ * URL's fragment: `#/` home, `#/cases` my cases, `#/cases/<id>` one case, `#/portfolio` a platform's
+ * portfolio, `#/verify` verify a file, `#/documents/<case>/<document>` one document (for a disclosure
+ * grant's holder).
  */
 import "./style.css";
 
@@ -11,6 +12,7 @@ import { casePage } from "./pages/case.js";
 import { casesPage } from "./pages/cases.js";
 import { documentPage } from "./pages/document.js";
 import { homePage } from "./pages/home.js";
+import { portfolioPage } from "./pages/portfolio.js";
 import { verifyPage } from "./pages/verify.js";
 import { session } from "./session.js";
 import { signOut } from "./sign-in.js";
@@ -30,6 +32,7 @@ const routes: [RegExp, Page][] = [
   [/^\/?$/, homePage],
   [/^\/cases\/?$/, casesPage],
   [/^\/cases\/(0x[0-9a-fA-F]{64})\/?$/, casePage],
+  [/^\/portfolio\/?$/, portfolioPage],
   [/^\/verify\/?$/, verifyPage],
   [/^\/documents\/(0x[0-9a-fA-F]{64})\/(0x[0-9a-fA-F]{64})\/?$/, documentPage],
 ];
@@ -50,6 +53,8 @@ function header(): HTMLElement {
       "nav",
       {},
       link("#/cases", t("nav.cases"), route.startsWith("/cases")),
+      // Only a platform has a portfolio: the page is offered to platforms' keys alone.
+      current?.role === "PLATFORM" && link("#/portfolio", t("nav.portfolio"), route.startsWith("/portfolio")),
       link("#/verify", t("nav.verify"), route.startsWith("/verify")),
     ),
     el(

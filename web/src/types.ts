@@ -56,23 +56,6 @@ export interface TypedDataReply {
   };
 }
 
-export interface AgreementView {
-  settlementId: Hex;
-  draftId: string;
-  platform: Hex;
-  settledAmount: string;
-  compliance: {
-    status: string;
-    standing: string;
-    totalDue: string;
-    paidTotal: string;
-    dueToDate: string;
-    arrears: string;
-    daysOverdue: number;
-    nextInstalment: number;
-  };
-}
-
 export interface DocumentView {
   id: Hex;
   name: string;
@@ -106,4 +89,63 @@ export interface VerifyAnswer {
     anchoredAt: number;
     chainId: number;
   }[];
+}
+
+/** The indexer's instalment states (the registry's `InstalmentState`). */
+export type InstalmentStateName =
+  "NotYetDue" | "Due" | "PaidOnTime" | "PaidLate" | "OverdueInGrace" | "OverdueInCure" | "Defaulted";
+
+export type StandingName = "Performing" | "OverdueInGrace" | "OverdueInCure" | "Defaulted" | "Completed";
+
+/** `GET /agreements/:settlementId`: the indexer's read model (amounts in fen as strings, times in Unix seconds). */
+export interface IndexedAgreement {
+  settlementId: Hex;
+  caseId: Hex;
+  amends: Hex | null;
+  registered: { at: number; blockNumber: number };
+  periods: { grace: number; cure: number; contestWindow: number };
+  asOf: number;
+  compliance: {
+    status: string;
+    standing: StandingName;
+    totalDue: string;
+    paidTotal: string;
+    dueToDate: string;
+    arrears: string;
+    daysOverdue: number;
+    nextInstalment: number;
+  };
+  instalments: { index: number; dueAt: number; amount: string; state: InstalmentStateName; paidAt: number | null }[];
+  payments: { sequence: number; amount: string; paidAt: number; txHash?: string; blockNumber?: number }[];
+}
+
+export type Bucket = "performing" | "inArrears" | "inDefault" | "completed" | "closed";
+
+/** `GET /portfolio`: the platform's agreements by bucket. */
+export interface Portfolio {
+  platformId: number;
+  asOf: number;
+  buckets: Record<Bucket, { count: number; totalDue: string; paid: string; outstanding: string; arrears: string }>;
+  agreements: {
+    settlementId: Hex;
+    caseId: Hex;
+    bucket: Bucket;
+    status: string;
+    standing: StandingName;
+    totalDue: string;
+    paidTotal: string;
+    arrears: string;
+    daysOverdue: number;
+  }[];
+}
+
+/** `GET /cases/:caseId/timeline`: one on-chain event of the case. */
+export interface TimelineEntry {
+  at: number;
+  event: "SettlementRegistered" | "PaymentRecorded" | "PaymentContested" | "StatusChanged" | "Anchored" | string;
+  settlementId: Hex | null;
+  blockNumber: number;
+  logIndex: number;
+  txHash: Hex;
+  details: Record<string, unknown>;
 }

@@ -1,7 +1,8 @@
 /**
- * One case, for its parties: who is in it, its settlements (readable, signable), its documents
- * (upload; download), and its evidence (the lawyer submits documents; each shows where it is
- * anchored; court reports download). Anyone else gets a sentence saying the case is not theirs, and
+ * One case, for its parties: who is in it, its settlements (readable, signable; registered ones with
+ * their compliance from the indexer), what happened on chain (the case timeline), its documents
+ * (upload; download; the records the gateway made of the case's events apart), and its evidence (the
+ * lawyer submits documents; each shows where it is anchored; court reports download). Anyone else gets a sentence saying the case is not theirs, and
  * nothing of it.
  */
 import { api, download, saveAs } from "../api.js";
@@ -12,7 +13,8 @@ import type { PageContext } from "../main.js";
 import { session } from "../session.js";
 import { signInBox } from "../sign-in.js";
 import { clear, show, showError, statusLine } from "../status.js";
-import type { AgreementView, CaseView, DocumentView, DraftView, EvidenceItem, Hex } from "../types.js";
+import type { CaseView, DocumentView, DraftView, EvidenceItem, Hex } from "../types.js";
+import { caseTimeline } from "../parts/case-timeline.js";
 import { draftForm } from "../parts/draft-form.js";
 import { sharePanel } from "../parts/grants.js";
 import { settlementCard } from "../parts/settlement.js";
@@ -40,13 +42,12 @@ export async function casePage(context: PageContext): Promise<void> {
   try {
     // The case first: a wallet that is not a party learns nothing more than that.
     const theCase = await api<CaseView>("GET", `/cases/${caseId}`);
-    const [drafts, agreements, documents, evidence] = await Promise.all([
+    const [drafts, documents, evidence] = await Promise.all([
       api<DraftView[]>("GET", `/cases/${caseId}/drafts`),
-      api<AgreementView[]>("GET", `/cases/${caseId}/agreements`),
       api<DocumentView[]>("GET", `/cases/${caseId}/documents`),
       api<EvidenceItem[]>("GET", `/cases/${caseId}/evidence`),
     ]);
-    loaded = { theCase, drafts, agreements, documents, evidence };
+    loaded = { theCase, drafts, documents, evidence };
   } catch (error) {
     if (alive()) {
       replace(main, el("h1", {}, t("case.title")), line, el("p", {}, el("a", { href: "#/cases" }, t("case.back"))));
@@ -56,7 +57,7 @@ export async function casePage(context: PageContext): Promise<void> {
   }
   if (!alive()) return;
   clear(line);
-  const { theCase, drafts, agreements, documents, evidence } = loaded;
+  const { theCase, drafts, documents, evidence } = loaded;
   const refresh = () => void casePage(context);
   const myRole = theCase.parties.find((p) => session.is(p.address))?.role;
   const isLawyer = myRole === "lawyer";
@@ -109,13 +110,8 @@ export async function casePage(context: PageContext): Promise<void> {
     isLawyer && draftForm(theCase, documents, refresh),
     shown.length === 0
       ? el("p", { class: "empty" }, t("case.noSettlements"))
-      : shown.map((draft) =>
-          settlementCard(
-            draft,
-            agreements.find((a) => a.settlementId.toLowerCase() === draft.settlementId.toLowerCase()),
-            { caseId, alive, refresh, nameOf },
-          ),
-        ),
+      : shown.map((draft) => settlementCard(draft, { caseId, alive, refresh, nameOf })),
+    caseTimeline(caseId, alive),
     documentsSection(caseId, documents, evidence, isLawyer, { alive, refresh, openDocument }),
     evidenceShown,
   );
@@ -196,47 +192,56 @@ function documentsSection(
   const isEvidence = (d: DocumentView) => evidence.some((e) => e.documentId.toLowerCase() === d.id.toLowerCase());
   const available = documents.filter((d) => d.status === "available");
 
+  const item = (d: DocumentView) => {
+    const isRecord = d.kind === "record";
+    const submitButton = el("button", { type: "button", "data-testid": "submit-evidence" }, t("evidence.submit"));
+    submitButton.addEventListener("click", () => void submit(d, submitButton));
+    return el(
+      "li",
+      { "data-testid": "document", "data-name": d.name, "data-kind": d.kind },
+      el(
+        "div",
+        {},
+        el("strong", {}, isRecord ? recordTitle(d.name) : d.name),
+        el(
+          "span",
+          { class: "meta" },
+          `${label("kind", d.kind)}${isRecord ? ` · ${d.name}` : ""} · ${bytes(d.size)} · ${dateTime(d.createdAt)}`,
+        ),
+      ),
+      el(
+        "div",
+        { class: "actions" },
+        el(
+          "button",
+          { type: "button", class: "link", onclick: () => live.openDocument(d.id) },
+          t("documents.download"),
+        ),
+        isLawyer && !isEvidence(d) && submitButton,
+        isEvidence(d) && el("span", { class: "badge registered" }, t("evidence.isEvidence")),
+      ),
+      sharePanel(caseId, d),
+    );
+  };
+  const uploaded = available.filter((d) => d.kind !== "record");
+  const records = available.filter((d) => d.kind === "record");
+
   return el(
     "section",
     { class: "card", "data-testid": "documents" },
     el("h2", {}, t("documents.title")),
     el("p", { class: "hint" }, t("documents.private")),
-    available.length === 0
+    uploaded.length === 0
       ? el("p", { class: "empty" }, t("documents.none"))
-      : el(
-          "ul",
-          { class: "documents" },
-          available.map((d) => {
-            const submitButton = el(
-              "button",
-              { type: "button", "data-testid": "submit-evidence" },
-              t("evidence.submit"),
-            );
-            submitButton.addEventListener("click", () => void submit(d, submitButton));
-            return el(
-              "li",
-              { "data-testid": "document", "data-name": d.name },
-              el(
-                "div",
-                {},
-                el("strong", {}, d.name),
-                el("span", { class: "meta" }, `${label("kind", d.kind)} · ${bytes(d.size)} · ${dateTime(d.createdAt)}`),
-              ),
-              el(
-                "div",
-                { class: "actions" },
-                el(
-                  "button",
-                  { type: "button", class: "link", onclick: () => live.openDocument(d.id) },
-                  t("documents.download"),
-                ),
-                isLawyer && !isEvidence(d) && submitButton,
-                isEvidence(d) && el("span", { class: "badge registered" }, t("evidence.isEvidence")),
-              ),
-              sharePanel(caseId, d),
-            );
-          }),
-        ),
+      : el("ul", { class: "documents" }, uploaded.map(item)),
+    records.length > 0 &&
+      el(
+        "details",
+        { class: "records", "data-testid": "records" },
+        el("summary", {}, t("records.title", { n: records.length })),
+        el("p", { class: "hint" }, t("records.explain")),
+        el("ul", { class: "documents" }, records.map(item)),
+      ),
     el(
       "div",
       { class: "upload" },
@@ -253,10 +258,27 @@ function documentsSection(
   );
 }
 
+/** What a record of the gateway is, from its file name (`signature-<role>-…`, `registration-…`, `payment-…-<n>`). */
+export function recordTitle(name: string): string {
+  const signature = /^signature-(borrower|platform|lawyer)-/.exec(name);
+  if (signature !== null) return t("records.signature", { party: label("party", signature[1]!) });
+  if (name.startsWith("registration-")) return t("records.registration");
+  const payment = /^payment-.*-(\d+)\.json$/.exec(name);
+  if (payment !== null) return t("records.payment", { n: Number(payment[1]) + 1 });
+  return name;
+}
+
 function evidenceSection(evidence: EvidenceItem[], documents: DocumentView[]): HTMLElement {
   const line = statusLine("evidence-status");
-  const nameOf = (item: EvidenceItem) =>
-    documents.find((d) => d.id.toLowerCase() === item.documentId.toLowerCase())?.name ?? short(item.documentId);
+  const documentOf = (item: EvidenceItem) =>
+    documents.find((d) => d.id.toLowerCase() === item.documentId.toLowerCase());
+  const nameOf = (item: EvidenceItem) => documentOf(item)?.name ?? short(item.documentId);
+  const titleOf = (item: EvidenceItem) => {
+    const document = documentOf(item);
+    return document?.kind === "record"
+      ? [recordTitle(document.name), " ", el("span", { class: "badge record" }, label("kind", "record"))]
+      : nameOf(item);
+  };
   const report = async (item: EvidenceItem, format: "json" | "html") => {
     try {
       const path = `/evidence/${item.id}/report${format === "html" ? ".html" : ""}`;
@@ -278,11 +300,16 @@ function evidenceSection(evidence: EvidenceItem[], documents: DocumentView[]): H
           evidence.map((item) =>
             el(
               "li",
-              { "data-testid": "evidence-item", "data-state": item.state, "data-name": nameOf(item) },
+              {
+                "data-testid": "evidence-item",
+                "data-state": item.state,
+                "data-name": nameOf(item),
+                "data-kind": documentOf(item)?.kind,
+              },
               el(
                 "div",
                 {},
-                el("strong", {}, nameOf(item)),
+                el("strong", {}, titleOf(item)),
                 item.anchor === null
                   ? el(
                       "span",

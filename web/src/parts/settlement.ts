@@ -2,7 +2,9 @@
  * One settlement of a case in readable form: who owes whom how much, what was given up, the schedule
  * as a table, the signatures, and — for the signed-in party whose signature is awaited — signing in
  * the wallet (EIP-712, the typed data exactly as the gateway serves it), then following the
- * registration until the chain has it. Registered agreements add their compliance and the timeline.
+ * registration until the chain has it. A registered agreement shows, instead of the bare schedule,
+ * what the indexer reads from the chain: compliance, the payment timeline and each instalment's state
+ * (parts/compliance.ts).
  */
 import { concat, keccak256 } from "viem";
 
@@ -13,10 +15,9 @@ import { date, dateTime, days, short, yuan } from "../format.js";
 import { label, t } from "../i18n.js";
 import { session } from "../session.js";
 import { show, showError, statusLine } from "../status.js";
-import type { AgreementView, DraftView, Hex, PartyRole, TypedDataReply } from "../types.js";
+import type { DraftView, Hex, PartyRole, TypedDataReply } from "../types.js";
 import { ensureAccount, signTypedData } from "../wallet.js";
-import { standings } from "./schedule.js";
-import { timeline } from "./timeline.js";
+import { agreementPanel } from "./compliance.js";
 
 export interface SettlementContext {
   caseId: Hex;
@@ -129,15 +130,9 @@ async function readDocument(draft: DraftView, context: SettlementContext, line: 
   }
 }
 
-export function settlementCard(
-  draft: DraftView,
-  agreement: AgreementView | undefined,
-  context: SettlementContext,
-): HTMLElement {
+export function settlementCard(draft: DraftView, context: SettlementContext): HTMLElement {
   const { terms } = draft;
-  const now = Math.floor(Date.now() / 1000);
-  const paidTotal = BigInt(agreement?.compliance.paidTotal ?? "0");
-  const items = standings(terms.instalments, paidTotal, now);
+  const registered = draft.status === "registered";
   const mine = myRoleIn(draft);
   const canSign = mine !== undefined && SIGNING.has(draft.status) && draft.awaiting.includes(mine);
   const line = statusLine("sign-status");
@@ -211,59 +206,48 @@ export function settlementCard(
         ),
       ),
     ),
-    agreement !== undefined && compliance(agreement),
-    agreement !== undefined && timeline(items, now),
-    el(
-      "details",
-      { class: "schedule", open: terms.instalments.length <= 12 || agreement !== undefined },
-      el("summary", {}, t("schedule.title")),
-      el(
-        "div",
-        { class: "table-wrap" },
-        el(
-          "table",
-          { "data-testid": "instalments" },
+    registered
+      ? agreementPanel(draft.settlementId, context.alive)
+      : el(
+          "details",
+          { class: "schedule", open: terms.instalments.length <= 12 },
+          el("summary", {}, t("schedule.title")),
           el(
-            "thead",
-            {},
+            "div",
+            { class: "table-wrap" },
             el(
-              "tr",
-              {},
-              el("th", {}, "#"),
-              el("th", {}, t("schedule.due")),
-              el("th", { class: "num" }, t("schedule.amount")),
-              agreement !== undefined && el("th", {}, t("schedule.state")),
-            ),
-          ),
-          el(
-            "tbody",
-            {},
-            items.map((item) =>
+              "table",
+              { "data-testid": "instalments" },
               el(
-                "tr",
-                { class: agreement !== undefined ? item.state : undefined },
-                el("td", {}, String(item.index + 1)),
-                el("td", {}, date(item.dueAt)),
-                el("td", { class: "num" }, yuan(item.amount)),
-                agreement !== undefined &&
+                "thead",
+                {},
+                el(
+                  "tr",
+                  {},
+                  el("th", {}, "#"),
+                  el("th", {}, t("schedule.due")),
+                  el("th", { class: "num" }, t("schedule.amount")),
+                ),
+              ),
+              el(
+                "tbody",
+                {},
+                terms.instalments.map((item, index) =>
                   el(
-                    "td",
+                    "tr",
                     {},
-                    item.state === "overdue"
-                      ? t("state.overdueDays", { n: item.daysOverdue })
-                      : item.state === "partly_paid"
-                        ? t("state.partlyPaidAmount", { amount: yuan(item.paid) })
-                        : t(`state.${item.state}`),
+                    el("td", {}, String(index + 1)),
+                    el("td", {}, date(item.dueAt)),
+                    el("td", { class: "num" }, yuan(item.amount)),
                   ),
+                ),
               ),
             ),
           ),
         ),
-      ),
-    ),
     el("h4", {}, t("settlement.signatures")),
     el("ul", { class: "signatures" }, signatureRows),
-    draft.status === "registered" &&
+    registered &&
       el(
         "p",
         { class: "status ok", "data-testid": "registered" },
@@ -304,22 +288,4 @@ function withdrawBox(draft: DraftView, context: SettlementContext, line: HTMLEle
       });
   });
   return el("div", { class: "actions" }, ask, confirm);
-}
-
-function compliance(agreement: AgreementView): HTMLElement {
-  const c = agreement.compliance;
-  const troubled = c.standing !== "Performing" && c.standing !== "Completed";
-  return el(
-    "div",
-    { class: `compliance ${troubled ? "troubled" : ""}`, "data-testid": "compliance" },
-    el("p", {}, el("strong", {}, label("standing", c.standing)), " · ", label("agreementStatus", c.status)),
-    el(
-      "dl",
-      { class: "facts compact" },
-      row(t("compliance.paid"), yuan(c.paidTotal), "paid-total"),
-      row(t("compliance.dueToDate"), yuan(c.dueToDate)),
-      row(t("compliance.arrears"), yuan(c.arrears)),
-      c.daysOverdue > 0 && row(t("compliance.daysOverdue"), String(c.daysOverdue)),
-    ),
-  );
 }
