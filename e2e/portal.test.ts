@@ -26,10 +26,11 @@ import { type Hex, type LocalAccount, keccak256, toHex } from "viem";
 import { grantAnchorer } from "../deploy/anchorer.js";
 import { call, signIn } from "../protocol/gateway-client.js";
 import { endOfDayCst } from "../protocol/schedule.js";
-import { paymentReportTypes, settlementDomain, typesOf } from "../protocol/typed-data.js";
+import { signedPaymentReport } from "../protocol/payment-reports.js";
 import {
   DAY,
   createDraft,
+  draftBody,
   openCase,
   postSignature,
   signServed,
@@ -80,18 +81,17 @@ describe("portal (browser)", function () {
       `/cases/${caseId}/documents?name=settlement-agreement.txt&kind=agreement`,
       { token: lawyer, body: AGREEMENT_TEXT, contentType: "text/plain" },
     );
-    const draft = await createDraft(system, lawyer, caseId, {
-      platform: wallets.platform.address,
-      currency: "CNY",
-      originalPrincipal: "8000000",
-      loanFormedAt: FIRST_DUE - 400 * DAY,
-      settledAmount: "6000000",
-      monthly: { firstDueAt: FIRST_DUE, count: 12, total: "6000000" },
-      gracePeriod: 5 * DAY,
-      curePeriod: 30 * DAY,
-      contestWindow: 14 * DAY,
-      documentId: uploaded.body.id,
-    });
+    const draft = await createDraft(
+      system,
+      lawyer,
+      caseId,
+      draftBody(wallets.platform.address, uploaded.body.id, {
+        originalPrincipal: "8000000",
+        loanFormedAt: FIRST_DUE - 400 * DAY,
+        settledAmount: "6000000",
+        monthly: { firstDueAt: FIRST_DUE, count: 12, total: "6000000" },
+      }),
+    );
     draftId = draft.id;
     settlementId = draft.settlementId;
     // The platform and the lawyer sign first; the borrower's signature in the browser is the third.
@@ -139,23 +139,14 @@ describe("portal (browser)", function () {
    * (signed by its oracle key); resolves once the gateway has recorded it on chain.
    */
   async function reportPayment(sequence: number, paidAt: number): Promise<void> {
-    const domain = settlementDomain(31337n, await system.hejie.settlements.getAddress());
-    const report = {
+    const body = await signedPaymentReport(wallets.oracle, 31337, system.config.contracts.registry, {
       settlementId,
       sequence,
       amount: 500_000n,
-      paidAt: BigInt(paidAt),
+      paidAt,
       bankReference: keccak256(toHex(`e2e-bank-ref:${randomBytes(8).toString("hex")}`)),
-    };
-    const signature = await wallets.oracle.signTypedData({
-      domain: { ...domain, verifyingContract: domain.verifyingContract as Hex },
-      types: typesOf(paymentReportTypes),
-      primaryType: "PaymentReport",
-      message: report,
     });
-    const accepted = await call<{ id: string }>(system.url, "POST", "/payments/reports", {
-      json: { ...report, amount: "500000", paidAt, signature },
-    });
+    const accepted = await call<{ id: string }>(system.url, "POST", "/payments/reports", { json: body });
     expect(accepted.status).to.equal(202);
     const platformToken = await signIn(system.url, wallets.platform);
     for (let polls = 0; ; polls++) {
