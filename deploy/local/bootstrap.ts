@@ -18,6 +18,7 @@ export interface Deployment {
   registry: `0x${string}`;
   evidence: `0x${string}`;
   accessManager: `0x${string}`;
+  caseRegistry: `0x${string}`;
   deployedAt: string;
 }
 
@@ -40,7 +41,14 @@ export async function bootstrap(
   const { ethers, ignition } = connection;
   const recorded = readDeployment(dataDir);
   if (recorded !== undefined) {
-    for (const [name, address] of Object.entries({ registry: recorded.registry, evidence: recorded.evidence })) {
+    if ((recorded as Partial<Deployment>).caseRegistry === undefined) {
+      throw new DeploymentMissingError(
+        `${deploymentFile(dataDir)} predates the CaseRegistry (no \`caseRegistry\` address): ` +
+          "move the data directory away to start afresh with a deployment that has it.",
+      );
+    }
+    const contracts = { registry: recorded.registry, evidence: recorded.evidence, caseRegistry: recorded.caseRegistry };
+    for (const [name, address] of Object.entries(contracts)) {
       if ((await ethers.provider.getCode(address)) === "0x") {
         throw new DeploymentMissingError(
           `${deploymentFile(dataDir)} records the ${name} at ${address}, but the chain has no contract there: ` +
@@ -90,6 +98,7 @@ export async function bootstrap(
     registry: (await deployed.registry.getAddress()) as `0x${string}`,
     evidence: (await deployed.evidenceRegistry.getAddress()) as `0x${string}`,
     accessManager: (await deployed.accessManager.getAddress()) as `0x${string}`,
+    caseRegistry: (await deployed.caseRegistry.getAddress()) as `0x${string}`,
     deployedAt: new Date().toISOString(),
   };
   mkdirSync(dataDir, { recursive: true });
