@@ -120,7 +120,9 @@ function printSummary(
   log(`  gateway     ${gatewayUrl}   (API page: ${gatewayUrl}/docs, health: ${gatewayUrl}/health)`);
   log(`  portal      ${gatewayUrl}/portal/   (sign in with a wallet; verify a file without one)`);
   log(`  chain       ${chainUrl}   (anvil, chain id 31337; state kept in ${join(dataDir, "chain")})`);
-  log(`  contracts   HejieRegistry ${deployment.registry}, EvidenceRegistry ${deployment.evidence}, CaseRegistry ${deployment.caseRegistry}`);
+  log(
+    `  contracts   HejieRegistry ${deployment.registry}, EvidenceRegistry ${deployment.evidence}, CaseRegistry ${deployment.caseRegistry}`,
+  );
   log(`  data        ${dataDir}`);
   log();
   log("Demo parties (local keys of anvil's default mnemonic — never use them elsewhere):");
