@@ -1,6 +1,7 @@
 /**
  * Brings a local chain to a usable state once: deploys the contracts with the Ignition module, admits
- * the demo members and binds the demo borrowers, and records the deployment in the data directory.
+ * the demo members, binds the demo borrowers, has the committee set the starting rulebooks (protocol/cases.ts),
+ * and records the deployment in the data directory.
  * On later starts it only checks that the recorded contracts are still on the chain.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { grantAnchorer } from "../anchorer.js";
+import { CaseType, DEFAULT_RULEBOOKS } from "../../protocol/cases.js";
 import { Roles } from "../../protocol/roles.js";
 import HejieModule from "../modules/Hejie.js";
 import { RELAYER_INDEX, borrowers, demoCommitment, members, registrarIndex } from "./parties.js";
@@ -85,6 +87,13 @@ export async function bootstrap(
   }
   for (const [label, borrower] of Object.entries(borrowers)) {
     await (await registry.bindBorrower(signer(borrower.key), demoCommitment(label))).wait();
+  }
+  // The committee sets the consortium's starting rulebooks, so that lawyers can open mediation cases.
+  const caseRegistry = (await ethers.getContractAt("CaseRegistry", await deployed.caseRegistry.getAddress())).connect(
+    signer(members.committee.key),
+  );
+  for (const [name, rules] of Object.entries(DEFAULT_RULEBOOKS)) {
+    await (await caseRegistry.setRulebook(CaseType[name as keyof typeof CaseType], rules)).wait();
   }
   // The gateway's relayer anchors evidence and the audit log's head: it needs ANCHORER.
   const accessManager = (
