@@ -95,7 +95,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const payments = paymentsComponent(context, { members });
   const evidence = evidenceComponent(context, { membership, members, documents: documents.documents });
   const indexer = indexerComponent(context, { membership, members });
-  const mediation = mediationComponent(context, { members });
+  const mediation = mediationComponent(context, { members, documents: documents.documents });
   const components: Component[] = [
     identity.component,
     cases.component,

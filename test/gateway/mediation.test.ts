@@ -5,6 +5,8 @@
  * refused with nothing sent, a dispute decided by a committee panel, and an indexer rollback.
  * The gateway's follower is off: the test runs its rounds (`catchUp`).
  */
+import { createHash } from "node:crypto";
+
 import { expect } from "chai";
 import { ZeroHash, hexlify, randomBytes } from "ethers";
 import type { Hex } from "viem";
@@ -15,6 +17,7 @@ import { DisputeSubject, Vote } from "../../protocol/enums.js";
 import type { CaseRegistry } from "../../types/ethers-contracts/index.js";
 import { caseRegistryOf } from "../helpers/cases.js";
 import { DAY, admitPlatform, now, registerSettlement, settlementTerms } from "../helpers/hejie.js";
+import { openCase } from "./agreements-fixture.js";
 import { type System, startSystem, wallets } from "./harness.js";
 
 interface ErrorReply {
@@ -78,20 +81,6 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
     // A multi-creditor rulebook with a one-member panel (the fixture admits one committee member).
     const rules = { ...DEFAULT_RULEBOOKS.MultiCreditor, panelSize: 1, quorum: 1 };
     await (await cases.connect(h.committee).setRulebook(CaseType.MultiCreditor, rules)).wait();
-    // One agreement per creditor, registered on the HejieRegistry, then the case on the CaseRegistry.
-    const deadline = (await now(h)) + 30n * DAY;
-    agreements.push((await registerSettlement(h, settlementTerms(h, { deadline }))) as Hex);
-    const spare1 = await h.ethers.getSigner(wallets.spare1.address);
-    agreements.push(
-      (await registerSettlement(h, settlementTerms(h, { deadline, platform: wallets.spare1.address }), {
-        platform: spare1,
-      })) as Hex,
-    );
-    const creditors = [ids.platform, ids.platform2].sort((a, b) => a - b);
-    await (
-      await cases.connect(h.lawyer).openCase(caseId, CaseType.MultiCreditor, ids.borrower, creditors, ids.lawyer)
-    ).wait();
-    for (const id of agreements) await (await cases.connect(h.lawyer).addAgreement(caseId, id)).wait();
     tokens = {
       lawyer: await signIn(system.url, wallets.lawyer),
       borrower: await signIn(system.url, wallets.borrower),
@@ -100,6 +89,29 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
       committee: await signIn(system.url, wallets.committee),
       outsider: await signIn(system.url, wallets.outsider),
     };
+    // One agreement per creditor, drafted in a gateway case and registered on the HejieRegistry, then the
+    // mediation case on the CaseRegistry.
+    const gatewayCase = await openCase(system, tokens.lawyer, wallets.borrower.address, [
+      wallets.platform.address,
+      wallets.spare1.address,
+    ]);
+    const deadline = (await now(h)) + 30n * DAY;
+    agreements.push((await registerSettlement(h, settlementTerms(h, { caseId: gatewayCase, deadline }))) as Hex);
+    const spare1 = await h.ethers.getSigner(wallets.spare1.address);
+    agreements.push(
+      (await registerSettlement(
+        h,
+        settlementTerms(h, { caseId: gatewayCase, deadline, platform: wallets.spare1.address }),
+        {
+          platform: spare1,
+        },
+      )) as Hex,
+    );
+    const creditors = [ids.platform, ids.platform2].sort((a, b) => a - b);
+    await (
+      await cases.connect(h.lawyer).openCase(caseId, CaseType.MultiCreditor, ids.borrower, creditors, ids.lawyer)
+    ).wait();
+    for (const id of agreements) await (await cases.connect(h.lawyer).addAgreement(caseId, id)).wait();
   });
   after(async () => {
     await system?.stop();
@@ -263,7 +275,23 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
     expect(pending.due.some((d) => d.deadline === `Dispute ${disputeId}` && d.roles.includes("panel"))).to.equal(true);
 
     const opinion = hexlify(randomBytes(32));
-    const resolution = hexlify(randomBytes(32));
+    // The panel's written resolution, stored encrypted; its SHA-256 is the resolutionHash recorded.
+    const written = Buffer.from(`Dispute ${disputeId}: the agreement stands. 调解委员会决定。`);
+    const upload = (token: string) =>
+      call<{ documentId: string; sha256: string } & ErrorReply>(
+        system.url,
+        "POST",
+        `/disputes/${disputeId}/resolutions?name=${encodeURIComponent("决定书.txt")}`,
+        { token, body: written, contentType: "text/plain" },
+      );
+    for (const token of [tokens.outsider, tokens.platform]) {
+      const refused = await upload(token);
+      expect([refused.status, refused.body.error?.code]).to.deep.equal([403, "NOT_ON_PANEL"]);
+    }
+    const stored = await upload(tokens.committee);
+    expect(stored.status, JSON.stringify(stored.body)).to.equal(201);
+    expect(stored.body.sha256).to.equal(`0x${createHash("sha256").update(written).digest("hex")}`);
+    const resolution = stored.body.sha256;
     await (await cases.connect(h.committee).castVote(disputeId, Vote.Uphold, opinion)).wait();
     await (await cases.connect(h.committee).resolveDispute(disputeId, resolution)).wait();
     await catchUp();
@@ -275,6 +303,7 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
       votes: { memberId: number; vote: string | null; opinionHash: string | null; at: number; txHash: string }[];
       outcome: string | null;
       resolutionHash: string | null;
+      resolutionDocuments: { documentId: string; matches: boolean }[];
     }
     const reply = await get<DisputeReply>(`/disputes/${disputeId}`, tokens.platform);
     expect(reply.status, JSON.stringify(reply.body)).to.equal(200);
@@ -285,6 +314,17 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
       outcome: "Uphold",
       resolutionHash: resolution.toLowerCase(),
     });
+    expect(reply.body.resolutionDocuments.map((d) => [d.documentId, d.matches])).to.deep.equal([
+      [stored.body.documentId, true],
+    ]);
+    const file = `/disputes/${disputeId}/resolutions/${stored.body.documentId}`;
+    const download = await fetch(`${system.url}${file}`, { headers: { authorization: `Bearer ${tokens.platform}` } });
+    expect(download.status).to.equal(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(written)).to.equal(true);
+    const strangerFile = await get(file, tokens.outsider);
+    expect([strangerFile.status, strangerFile.body.error?.code]).to.deep.equal([403, "NOT_A_CASE_PARTY"]);
+    const noFile = await get(`/disputes/${disputeId}/resolutions/${ZeroHash}`, tokens.committee);
+    expect([noFile.status, noFile.body.error?.code]).to.deep.equal([404, "RESOLUTION_NOT_FOUND"]);
     expect(reply.body.votes).to.deep.equal([
       {
         memberId: ids.committee,

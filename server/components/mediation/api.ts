@@ -1,7 +1,12 @@
 /** Mediation endpoints: cases, deadlines, standstills (typed data, relay, public query), disputes. */
+import { pipeline } from "node:stream/promises";
+
 import { z } from "zod";
 
+import type { Context } from "../../context.js";
 import { type Endpoint, endpoint, schemas } from "../../http/api.js";
+import { AppError, badRequest, payloadTooLarge } from "../../http/errors.js";
+import { UPLOAD_MEDIA_TYPES } from "../documents/api.js";
 import type { MediationService } from "./service.js";
 
 const accountId = z
@@ -12,7 +17,10 @@ const accountId = z
 
 const anything = z.record(z.string(), z.unknown());
 
-export function mediationEndpoints(service: MediationService): Endpoint<never, never, never>[] {
+const disputeId = z.string().regex(/^[1-9][0-9]{0,18}$/, "must be a dispute id (a positive integer)");
+
+export function mediationEndpoints(context: Context, service: MediationService): Endpoint<never, never, never>[] {
+  const { maxUploadBytes } = context.config;
   return [
     endpoint({
       method: "get",
@@ -158,9 +166,7 @@ export function mediationEndpoints(service: MediationService): Endpoint<never, n
       summary: "A committee dispute: subject, panel, votes (dissent included), outcome and resolution hash",
       description: "For the parties of the dispute's case and COMMITTEE keys.",
       tags: ["mediation"],
-      params: z.object({
-        disputeId: z.string().regex(/^[1-9][0-9]{0,18}$/, "must be a dispute id (a positive integer)"),
-      }),
+      params: z.object({ disputeId }),
       responses: {
         200: { description: "The dispute", body: anything },
         403: { description: "NOT_A_CASE_PARTY" },
@@ -169,6 +175,94 @@ export function mediationEndpoints(service: MediationService): Endpoint<never, n
       handle: async ({ caller, params }) => ({
         body: await service.disputeView(caller.address, BigInt(params.disputeId)),
       }),
+    }),
+    endpoint({
+      method: "post",
+      path: "/disputes/:disputeId/resolutions",
+      summary: "Upload the panel's written resolution: stored encrypted; its SHA-256 is the resolutionHash to record",
+      description:
+        `The raw body is the file (at most ${maxUploadBytes} bytes), streamed, hashed and encrypted like any case ` +
+        "document. A panel member uploads it, then passes the answered `sha256` to `resolveDispute` as its " +
+        "resolutionHash; GET /disputes/:disputeId then says whether it `matches` the recorded one.",
+      tags: ["mediation"],
+      params: z.object({ disputeId }),
+      query: z.object({
+        name: z
+          .string()
+          .min(1, "must not be empty")
+          .max(255, "must be at most 255 characters")
+          .refine(
+            (name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f" || c === "/" || c === "\\"),
+            "must be a file name without control characters or slashes",
+          ),
+      }),
+      body: { raw: UPLOAD_MEDIA_TYPES, description: "The resolution's bytes" },
+      responses: {
+        201: {
+          description: "The stored resolution",
+          body: z.object({
+            documentId: schemas.bytes32,
+            disputeId: z.string(),
+            name: z.string(),
+            size: z.number(),
+            sha256: schemas.bytes32,
+          }),
+        },
+        400: { description: "Invalid name, or the upload was cut short (REQUEST_ABORTED)" },
+        403: { description: "NOT_ON_PANEL" },
+        404: { description: "DISPUTE_NOT_FOUND" },
+        413: { description: "PAYLOAD_TOO_LARGE: nothing was stored" },
+        415: { description: "UNSUPPORTED_MEDIA_TYPE" },
+      },
+      handle: async ({ req, res, caller, params, query }) => {
+        try {
+          const declared = req.headers["content-length"];
+          if (declared !== undefined && Number(declared) > maxUploadBytes) throw payloadTooLarge(maxUploadBytes);
+          const stored = await service.uploadResolution(caller.address, BigInt(params.disputeId), {
+            name: query.name,
+            mediaType: req.headers["content-type"]!.split(";")[0]!.trim().toLowerCase(),
+            source: req.iterator({ destroyOnReturn: false }),
+          });
+          return { status: 201, body: stored };
+        } catch (error) {
+          if (!req.complete) res.setHeader("Connection", "close");
+          if (!(error instanceof AppError) && (req.destroyed || !req.complete)) {
+            throw badRequest("REQUEST_ABORTED", "The upload was cut short; nothing was stored.");
+          }
+          throw error;
+        }
+      },
+    }),
+    endpoint({
+      method: "get",
+      path: "/disputes/:disputeId/resolutions/:documentId",
+      summary: "Download a written resolution, decrypted and verified (the dispute's readers)",
+      tags: ["mediation"],
+      params: z.object({ disputeId, documentId: schemas.bytes32 }),
+      responses: {
+        200: { description: "The file's bytes, in its media type", contentType: "application/octet-stream" },
+        403: { description: "NOT_A_CASE_PARTY" },
+        404: { description: "DISPUTE_NOT_FOUND, RESOLUTION_NOT_FOUND" },
+      },
+      handle: async ({ req, res, caller, params }) => {
+        const opened = await service.openResolution(caller.address, BigInt(params.disputeId), params.documentId);
+        const info = opened.document;
+        res.status(200);
+        res.setHeader("Content-Type", info.mediaType);
+        res.setHeader("Content-Length", String(info.size));
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.setHeader("Cache-Control", "private, no-store");
+        res.setHeader("Repr-Digest", `sha-256=:${Buffer.from(info.sha256.slice(2), "hex").toString("base64")}:`);
+        try {
+          await pipeline(async function* () {
+            yield* opened.head;
+            yield* opened.rest;
+          }, res);
+        } catch (error) {
+          if (error instanceof AppError || !req.socket.destroyed) throw error;
+        }
+        return undefined;
+      },
     }),
   ] as Endpoint<never, never, never>[];
 }

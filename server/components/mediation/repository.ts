@@ -140,3 +140,47 @@ export async function votesOf(db: Db, disputeId: string): Promise<VoteRow[]> {
     txHash: String(row.tx_hash),
   }));
 }
+
+export interface ResolutionRow {
+  documentId: string;
+  disputeId: string;
+  caseId: string;
+  sha256: string;
+  name: string;
+  uploadedBy: string;
+  /** Unix milliseconds. */
+  createdAt: number;
+}
+
+export async function insertResolution(db: Db, row: ResolutionRow): Promise<void> {
+  await db.run(
+    `INSERT INTO mediation_resolutions (document_id, dispute_id, case_id, sha256, name, uploaded_by, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    [row.documentId, row.disputeId, row.caseId, row.sha256, row.name, row.uploadedBy, row.createdAt],
+  );
+}
+
+export async function resolutionsOf(db: Db, disputeId: string): Promise<ResolutionRow[]> {
+  const rows = await db.all<Row>(
+    "SELECT * FROM mediation_resolutions WHERE dispute_id = ? ORDER BY created_at, document_id",
+    [disputeId],
+  );
+  return rows.map((row) => ({
+    documentId: String(row.document_id),
+    disputeId: String(row.dispute_id),
+    caseId: String(row.case_id),
+    sha256: String(row.sha256),
+    name: String(row.name),
+    uploadedBy: String(row.uploaded_by),
+    createdAt: Number(row.created_at),
+  }));
+}
+
+/** The gateway case an agreement was registered in (the indexer's), if this gateway keeps that case. */
+export async function gatewayCaseOf(db: Db, settlementId: string): Promise<string | undefined> {
+  const row = await db.get<Row>(
+    "SELECT a.case_id FROM ix_agreements a JOIN cases c ON c.id = a.case_id WHERE a.settlement_id = ?",
+    [settlementId.toLowerCase()],
+  );
+  return row === undefined ? undefined : String(row.case_id);
+}

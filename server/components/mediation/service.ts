@@ -22,10 +22,22 @@ import { CaseStatus, DisputeStatus, DisputeSubject, Vote } from "../../../protoc
 import { casesDomain, standstillTypes } from "../../../protocol/typed-data.js";
 import { caseRegistryAbi } from "../../chain/abi.js";
 import type { ChainClients } from "../../chain/client.js";
+import type { Clock } from "../../context.js";
 import type { Db } from "../../db/database.js";
 import { AppError, badRequest, conflict, forbidden } from "../../http/errors.js";
 import type { MemberDirectory } from "../identity/roles.js";
-import { casesOf, openDisputesOf, rolesIn, standstillsOf, votesOf } from "./repository.js";
+import { findDocument } from "../documents/repository.js";
+import type { DocumentService, OpenedDocument } from "../documents/service.js";
+import {
+  casesOf,
+  gatewayCaseOf,
+  insertResolution,
+  openDisputesOf,
+  resolutionsOf,
+  rolesIn,
+  standstillsOf,
+  votesOf,
+} from "./repository.js";
 
 const DAY = 86_400;
 /** How long a standstill signature offered by the typed-data endpoint stays valid. */
@@ -102,6 +114,8 @@ export class MediationService {
       db: Db;
       chain: ChainClients;
       members: MemberDirectory;
+      documents: DocumentService;
+      clock: Clock;
     },
   ) {}
 
@@ -418,13 +432,91 @@ export class MediationService {
     return { creditorId, borrowerId, underStandstill: under, asOf: now };
   }
 
-  async disputeView(caller: Hex, disputeId: bigint) {
+  /** The dispute as the chain has it, and the caller's roles as a reader (403 for others). */
+  private async readableDispute(caller: Hex, disputeId: bigint) {
     const raw = (await this.read("getDispute", [disputeId])) as Record<string, unknown> & {
       caseId: Hex;
       settlementId: Hex;
       resolutionHash: Hex;
       tally: readonly number[];
     };
+    if (Number(raw.status) === DisputeStatus.None) {
+      throw new AppError(404, "DISPUTE_NOT_FOUND", "No dispute has this id.");
+    }
+    const found = await this.chainCase(raw.caseId);
+    const { roles } = await this.parties(raw.caseId, found);
+    const yourRoles = await this.requireReader(caller, roles);
+    return { raw, yourRoles };
+  }
+
+  /**
+   * Stores a panel member's written resolution, encrypted like any case document (the documents
+   * component, under the mediation case's id); its SHA-256 is the `resolutionHash` to pass to
+   * `resolveDispute`. Only members of the dispute's panel upload.
+   */
+  async uploadResolution(
+    caller: Hex,
+    disputeId: bigint,
+    input: { name: string; mediaType: string; source: AsyncIterable<Uint8Array> },
+  ) {
+    const raw = (await this.read("getDispute", [disputeId])) as { status: number; caseId: Hex; settlementId: Hex };
+    if (Number(raw.status) === DisputeStatus.None) {
+      throw new AppError(404, "DISPUTE_NOT_FOUND", "No dispute has this id.");
+    }
+    const me = await this.who(caller);
+    const panel = ((await this.read<readonly number[]>("getPanel", [disputeId])) ?? []).map(Number);
+    if (!me.committee || me.accountId === undefined || !panel.includes(me.accountId)) {
+      throw forbidden("Only the dispute's panel members upload its written resolution.", "NOT_ON_PANEL");
+    }
+    // Stored in the gateway case the disputed agreement was drafted in: a case document like any other.
+    const home = await gatewayCaseOf(this.deps.db, raw.settlementId);
+    if (home === undefined) {
+      throw conflict(
+        "RESOLUTION_CASE_UNKNOWN",
+        "The disputed agreement's case is not kept by this gateway (or not indexed yet): the resolution cannot be stored.",
+      );
+    }
+    const stored = await this.deps.documents.storeGatewayDocument({
+      caseId: home,
+      uploader: getAddress(caller),
+      name: input.name,
+      kind: "other",
+      mediaType: input.mediaType,
+      source: input.source,
+    });
+    await insertResolution(this.deps.db, {
+      documentId: stored.id.toLowerCase(),
+      disputeId: disputeId.toString(),
+      caseId: home,
+      sha256: stored.sha256.toLowerCase(),
+      name: stored.name,
+      uploadedBy: getAddress(caller),
+      createdAt: this.deps.clock.now(),
+    });
+    return {
+      documentId: stored.id.toLowerCase(),
+      disputeId: disputeId.toString(),
+      name: stored.name,
+      size: stored.size,
+      sha256: stored.sha256.toLowerCase(),
+    };
+  }
+
+  /** Opens an uploaded resolution for a reader of the dispute (decrypted and verified by the documents component). */
+  async openResolution(caller: Hex, disputeId: bigint, documentId: string): Promise<OpenedDocument> {
+    await this.readableDispute(caller, disputeId);
+    const row = (await resolutionsOf(this.deps.db, disputeId.toString())).find(
+      (r) => r.documentId === documentId.toLowerCase(),
+    );
+    const document = row === undefined ? undefined : await findDocument(this.deps.db, row.caseId, row.documentId);
+    if (row === undefined || document === undefined) {
+      throw new AppError(404, "RESOLUTION_NOT_FOUND", "This dispute has no resolution document with this id.");
+    }
+    return this.deps.documents.open(document, getAddress(caller), { via: "party", roles: [] });
+  }
+
+  async disputeView(caller: Hex, disputeId: bigint) {
+    const { raw, yourRoles } = await this.readableDispute(caller, disputeId);
     const pick = [
       "status",
       "subject",
@@ -437,12 +529,6 @@ export class MediationService {
       "quorum",
     ];
     const dispute = Object.fromEntries(pick.map((k) => [k, Number(raw[k] as number)])) as Record<string, number>;
-    if (dispute.status === DisputeStatus.None) {
-      throw new AppError(404, "DISPUTE_NOT_FOUND", "No dispute has this id.");
-    }
-    const found = await this.chainCase(raw.caseId);
-    const { roles } = await this.parties(raw.caseId, found);
-    const yourRoles = await this.requireReader(caller, roles);
     const panel = ((await this.read<readonly number[]>("getPanel", [disputeId])) ?? []).map(Number);
     const votes = await votesOf(this.deps.db, disputeId.toString());
     const decided = dispute.status === DisputeStatus.Decided;
@@ -480,6 +566,15 @@ export class MediationService {
       ),
       outcome: decided ? nameOf(Vote, dispute.outcome!) : null,
       resolutionHash: decided ? raw.resolutionHash.toLowerCase() : null,
+      // The written resolutions panel members uploaded; `matches`: its SHA-256 is the recorded resolutionHash.
+      resolutionDocuments: (await resolutionsOf(this.deps.db, disputeId.toString())).map((r) => ({
+        documentId: r.documentId,
+        name: r.name,
+        sha256: r.sha256,
+        uploadedBy: r.uploadedBy,
+        uploadedAt: r.createdAt,
+        matches: decided && r.sha256 === raw.resolutionHash.toLowerCase(),
+      })),
     };
   }
 }
