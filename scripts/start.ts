@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       HEJIE_REGISTRY_ADDRESS: deployment.registry,
       HEJIE_EVIDENCE_ADDRESS: deployment.evidence,
       HEJIE_ACCESS_MANAGER_ADDRESS: deployment.accessManager,
+      HEJIE_CASE_REGISTRY_ADDRESS: deployment.caseRegistry,
       HEJIE_RELAYER_KEY: process.env.HEJIE_RELAYER_KEY ?? hexKey(RELAYER_INDEX),
       HEJIE_LOG_LEVEL: process.env.HEJIE_LOG_LEVEL ?? "warn",
       // Locally, evidence is anchored within seconds rather than batched for a minute.
@@ -112,14 +113,16 @@ function printSummary(
   dataDir: string,
   chainUrl: string,
   gatewayUrl: string,
-  deployment: { registry: string; evidence: string },
+  deployment: { registry: string; evidence: string; caseRegistry: string },
 ) {
   log();
   log("Hejie is running.");
   log(`  gateway     ${gatewayUrl}   (API page: ${gatewayUrl}/docs, health: ${gatewayUrl}/health)`);
   log(`  portal      ${gatewayUrl}/portal/   (sign in with a wallet; verify a file without one)`);
   log(`  chain       ${chainUrl}   (anvil, chain id 31337; state kept in ${join(dataDir, "chain")})`);
-  log(`  contracts   HejieRegistry ${deployment.registry}, EvidenceRegistry ${deployment.evidence}`);
+  log(
+    `  contracts   HejieRegistry ${deployment.registry}, EvidenceRegistry ${deployment.evidence}, CaseRegistry ${deployment.caseRegistry}`,
+  );
   log(`  data        ${dataDir}`);
   log();
   log("Demo parties (local keys of anvil's default mnemonic — never use them elsewhere):");

@@ -21,6 +21,7 @@ import { indexerComponent } from "./components/indexer/index.js";
 import type { ChainFollower } from "./components/indexer/follower.js";
 import type { IndexerService } from "./components/indexer/service.js";
 import type { MemberDirectory } from "./components/identity/roles.js";
+import { mediationComponent } from "./components/mediation/index.js";
 import { evidenceComponent } from "./components/evidence/index.js";
 import type { EvidenceService } from "./components/evidence/service.js";
 import type { CaseRecorder } from "./components/evidence/records.js";
@@ -94,6 +95,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
   const payments = paymentsComponent(context, { members });
   const evidence = evidenceComponent(context, { membership, members, documents: documents.documents });
   const indexer = indexerComponent(context, { membership, members });
+  const mediation = mediationComponent(context, { members, documents: documents.documents });
   const components: Component[] = [
     identity.component,
     cases.component,
@@ -102,6 +104,7 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     payments.component,
     evidence.component,
     indexer.component,
+    mediation.component,
   ];
   await migrate(
     db,

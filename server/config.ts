@@ -56,6 +56,7 @@ const schema = z.object({
   HEJIE_REGISTRY_ADDRESS: address("the HejieRegistry's address, from the deployment"),
   HEJIE_EVIDENCE_ADDRESS: address("the EvidenceRegistry's address, from the deployment"),
   HEJIE_ACCESS_MANAGER_ADDRESS: address("the AccessManager's address, from the deployment"),
+  HEJIE_CASE_REGISTRY_ADDRESS: address("the CaseRegistry's address (mediation cases), from the deployment"),
   /** The key that pays for the chain writes the gateway makes (registrations, anchors). */
   HEJIE_RELAYER_KEY: privateKey("the private key that pays for the gateway's transactions"),
   /** The key-encryption key, hex; default: a key file created in the data directory. */
@@ -140,7 +141,12 @@ export interface Config {
   port: number;
   publicUrl: string | undefined;
   chain: { rpcUrl: string; chainId: number; confirmations: number };
-  contracts: { registry: `0x${string}`; evidence: `0x${string}`; accessManager: `0x${string}` };
+  contracts: {
+    registry: `0x${string}`;
+    evidence: `0x${string}`;
+    accessManager: `0x${string}`;
+    caseRegistry: `0x${string}`;
+  };
   relayerKey: `0x${string}`;
   kek: `0x${string}` | undefined;
   maxUploadBytes: number;
@@ -234,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       registry: e.HEJIE_REGISTRY_ADDRESS as `0x${string}`,
       evidence: e.HEJIE_EVIDENCE_ADDRESS as `0x${string}`,
       accessManager: e.HEJIE_ACCESS_MANAGER_ADDRESS as `0x${string}`,
+      caseRegistry: e.HEJIE_CASE_REGISTRY_ADDRESS as `0x${string}`,
     },
     relayerKey: e.HEJIE_RELAYER_KEY as `0x${string}`,
     kek: e.HEJIE_KEK as `0x${string}` | undefined,

@@ -1,6 +1,7 @@
 /**
  * Brings a local chain to a usable state once: deploys the contracts with the Ignition module, admits
- * the demo members and binds the demo borrowers, and records the deployment in the data directory.
+ * the demo members, binds the demo borrowers, has the committee set the starting rulebooks (protocol/cases.ts),
+ * and records the deployment in the data directory.
  * On later starts it only checks that the recorded contracts are still on the chain.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -9,6 +10,7 @@ import { join } from "node:path";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { grantAnchorer } from "../anchorer.js";
+import { CaseType, DEFAULT_RULEBOOKS } from "../../protocol/cases.js";
 import { Roles } from "../../protocol/roles.js";
 import HejieModule from "../modules/Hejie.js";
 import { RELAYER_INDEX, borrowers, demoCommitment, members, registrarIndex } from "./parties.js";
@@ -18,6 +20,7 @@ export interface Deployment {
   registry: `0x${string}`;
   evidence: `0x${string}`;
   accessManager: `0x${string}`;
+  caseRegistry: `0x${string}`;
   deployedAt: string;
 }
 
@@ -40,7 +43,14 @@ export async function bootstrap(
   const { ethers, ignition } = connection;
   const recorded = readDeployment(dataDir);
   if (recorded !== undefined) {
-    for (const [name, address] of Object.entries({ registry: recorded.registry, evidence: recorded.evidence })) {
+    if ((recorded as Partial<Deployment>).caseRegistry === undefined) {
+      throw new DeploymentMissingError(
+        `${deploymentFile(dataDir)} predates the CaseRegistry (no \`caseRegistry\` address): ` +
+          "move the data directory away to start afresh with a deployment that has it.",
+      );
+    }
+    const contracts = { registry: recorded.registry, evidence: recorded.evidence, caseRegistry: recorded.caseRegistry };
+    for (const [name, address] of Object.entries(contracts)) {
       if ((await ethers.provider.getCode(address)) === "0x") {
         throw new DeploymentMissingError(
           `${deploymentFile(dataDir)} records the ${name} at ${address}, but the chain has no contract there: ` +
@@ -78,6 +88,13 @@ export async function bootstrap(
   for (const [label, borrower] of Object.entries(borrowers)) {
     await (await registry.bindBorrower(signer(borrower.key), demoCommitment(label))).wait();
   }
+  // The committee sets the consortium's starting rulebooks, so that lawyers can open mediation cases.
+  const caseRegistry = (await ethers.getContractAt("CaseRegistry", await deployed.caseRegistry.getAddress())).connect(
+    signer(members.committee.key),
+  );
+  for (const [name, rules] of Object.entries(DEFAULT_RULEBOOKS)) {
+    await (await caseRegistry.setRulebook(CaseType[name as keyof typeof CaseType], rules)).wait();
+  }
   // The gateway's relayer anchors evidence and the audit log's head: it needs ANCHORER.
   const accessManager = (
     await ethers.getContractAt("AccessManager", await deployed.accessManager.getAddress())
@@ -90,6 +107,7 @@ export async function bootstrap(
     registry: (await deployed.registry.getAddress()) as `0x${string}`,
     evidence: (await deployed.evidenceRegistry.getAddress()) as `0x${string}`,
     accessManager: (await deployed.accessManager.getAddress()) as `0x${string}`,
+    caseRegistry: (await deployed.caseRegistry.getAddress()) as `0x${string}`,
     deployedAt: new Date().toISOString(),
   };
   mkdirSync(dataDir, { recursive: true });

@@ -19,6 +19,7 @@ function artifactAbi(path: string): Abi {
 
 export const registryAbi = artifactAbi("contracts/HejieRegistry.sol/HejieRegistry.json");
 export const evidenceAbi = artifactAbi("contracts/EvidenceRegistry.sol/EvidenceRegistry.json");
+export const caseRegistryAbi = artifactAbi("contracts/CaseRegistry.sol/CaseRegistry.json");
 export const accessManagerAbi = artifactAbi(
   "@openzeppelin/contracts/access/manager/AccessManager.sol/AccessManager.json",
 );

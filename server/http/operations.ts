@@ -159,6 +159,7 @@ export function operationsEndpoints(context: Context, documentation: Documentati
               registry: schemas.address.describe("HejieRegistry (members and settlements)"),
               evidence: schemas.address.describe("EvidenceRegistry"),
               accessManager: schemas.address.describe("AccessManager"),
+              caseRegistry: schemas.address.describe("CaseRegistry (mediation cases, standstills, disputes)"),
             }),
           }),
         },

@@ -13,6 +13,7 @@ import { pino } from "pino";
 import { expectError } from "./assertions.js";
 import { type ApiResponse, call, challengeFor, signIn } from "../../protocol/gateway-client.js";
 import { ManualClock, type System, startSystem, wallets } from "./harness.js";
+import { caseRegistryOf } from "../helpers/cases.js";
 
 interface Operation {
   operationId: string;
@@ -323,6 +324,7 @@ describe("gateway: API quality", function () {
           registry: await system.hejie.settlements.getAddress(),
           evidence: await system.hejie.evidence.getAddress(),
           accessManager: await system.hejie.accessManager.getAddress(),
+          caseRegistry: await (await caseRegistryOf(system.hejie)).getAddress(),
         },
       },
     ]);
@@ -408,7 +410,8 @@ describe("gateway: API quality", function () {
       "POST /payments/reports", // the oracle's signature is the credential
       "POST /verify", // courts verify without an account
       "POST /verify/file",
-      "GET /indexer", // how far the chain is read: nothing private
+      "GET /indexer",
+      "GET /standstills", // how far the chain is read: nothing private
     ]);
   });
 

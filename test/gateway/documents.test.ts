@@ -483,6 +483,7 @@ describe("gateway: encrypted documents", function () {
         HEJIE_REGISTRY_ADDRESS: system.config.contracts.registry,
         HEJIE_EVIDENCE_ADDRESS: system.config.contracts.evidence,
         HEJIE_ACCESS_MANAGER_ADDRESS: system.config.contracts.accessManager,
+        HEJIE_CASE_REGISTRY_ADDRESS: system.config.contracts.caseRegistry,
         HEJIE_RELAYER_KEY: system.config.relayerKey,
         HEJIE_KEK: `0x${randomBytes(32).toString("hex")}`,
         HEJIE_LOG_LEVEL: "silent",

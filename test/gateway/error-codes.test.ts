@@ -14,7 +14,12 @@ import { thrownCodes } from "../helpers/thrown-codes.js";
 
 const ROOT = process.cwd();
 /** Components that document their codes in their own README (written by their owners). */
-const OWN_READMES = ["server/components/documents/", "server/components/agreements/", "server/components/payments/"];
+const OWN_READMES = [
+  "server/components/documents/",
+  "server/components/agreements/",
+  "server/components/payments/",
+  "server/components/mediation/",
+];
 
 /** The rows of every "Error codes: …" table of docs/api.md: code, status, meaning. */
 function documentedCodes(): { code: string; status: string; meaning: string; section: string }[] {
@@ -78,6 +83,7 @@ describe("docs/api.md: error codes", () => {
       ["Documents", "documents"],
       ["Agreements", "agreements"],
       ["Payments", "payments"],
+      ["Mediation", "mediation"],
     ]) {
       expect(page).to.match(new RegExp(`^## ${heading}$`, "m"));
       expect(page).to.contain(`server/components/${folder}/README.md`);

@@ -18,6 +18,7 @@ import { type Anvil, type AnvilOptions, startAnvil } from "../../deploy/local/an
 import { type Gateway, type RunningGateway, startGateway } from "../../server/app.js";
 import { type Config, loadConfig } from "../../server/config.js";
 import type { Clock } from "../../server/context.js";
+import { caseRegistryOf } from "../helpers/cases.js";
 import { type Hejie, deployHejie } from "../helpers/hejie.js";
 
 export { startAnvil };
@@ -85,6 +86,7 @@ export async function gatewayEnv(anvil: Anvil, hejie: Hejie, dataDir: string): P
     HEJIE_REGISTRY_ADDRESS: await hejie.settlements.getAddress(),
     HEJIE_EVIDENCE_ADDRESS: await hejie.evidence.getAddress(),
     HEJIE_ACCESS_MANAGER_ADDRESS: await hejie.accessManager.getAddress(),
+    HEJIE_CASE_REGISTRY_ADDRESS: await (await caseRegistryOf(hejie)).getAddress(),
     HEJIE_RELAYER_KEY: DEFAULT_KEYS[9]!,
     HEJIE_CONFIRMATIONS: "0",
   };

@@ -10,6 +10,7 @@ const required = {
   HEJIE_REGISTRY_ADDRESS: `0x${"11".repeat(20)}`,
   HEJIE_EVIDENCE_ADDRESS: `0x${"22".repeat(20)}`,
   HEJIE_ACCESS_MANAGER_ADDRESS: `0x${"33".repeat(20)}`,
+  HEJIE_CASE_REGISTRY_ADDRESS: `0x${"55".repeat(20)}`,
   HEJIE_RELAYER_KEY: `0x${"44".repeat(32)}`,
 };
 

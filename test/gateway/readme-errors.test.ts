@@ -34,6 +34,12 @@ const COMPONENTS: ComponentCodes[] = [
     fromElsewhere: {},
     sample: { REPORT_SIGNER_NOT_ORACLE: 403, SEQUENCE_TAKEN: 409, AGREEMENT_NOT_FOUND: 404 },
   },
+  {
+    folder: "server/components/mediation/",
+    computed: {},
+    fromElsewhere: {},
+    sample: { STANDSTILL_SIGNATURE_INVALID: 403, NOT_A_CASE_PARTY: 403, MEDIATION_CASE_NOT_FOUND: 404 },
+  },
 ];
 
 for (const { folder, computed, fromElsewhere, sample } of COMPONENTS) {

@@ -17,6 +17,7 @@ import type { Logger } from "pino";
 import { type Hex, type Log, parseEventLogs } from "viem";
 
 import { evidenceAbi, registryAbi } from "../../chain/abi.js";
+import { readMediation } from "./mediation.js";
 import type { ChainClients } from "../../chain/client.js";
 import type { Db } from "../../db/database.js";
 import {
@@ -88,7 +89,7 @@ export class ChainFollower {
 
     const last = await this.chain.public.getBlock({ blockNumber: BigInt(to) });
     const logs = await this.chain.public.getLogs({
-      address: [this.chain.contracts.registry, this.chain.contracts.evidence],
+      address: [this.chain.contracts.registry, this.chain.contracts.evidence, this.chain.contracts.caseRegistry],
       fromBlock: BigInt(from),
       toBlock: BigInt(to),
     });
@@ -98,15 +99,27 @@ export class ChainFollower {
       (checkpoint === undefined || (await this.onChain(checkpoint.blockNumber, checkpoint.blockHash)));
     if (!stable) return { kind: "retry" };
 
-    const events = await this.decode(logs);
+    const caseRegistry = this.chain.contracts.caseRegistry.toLowerCase();
+    const ofCases = (log: Log) => log.address.toLowerCase() === caseRegistry;
+    const events = await this.decode(logs.filter((log) => !ofCases(log)));
     const agreements = await this.registrations(events);
+    const times = new Map<Hex, number>();
+    const blockTime = async (blockHash: Hex) => {
+      if (!times.has(blockHash)) {
+        times.set(blockHash, Number((await this.chain.public.getBlock({ blockHash })).timestamp));
+      }
+      return times.get(blockHash)!;
+    };
+    const mediation = await readMediation(this.chain, logs.filter(ofCases), blockTime);
     await writeRound(this.db, {
       events,
       agreements,
+      mediation,
       lastBlock: { number: to, hash: last.hash, time: Number(last.timestamp) },
     });
-    if (events.length > 0) this.logger.debug({ from, to, events: events.length }, "indexed");
-    return { kind: "indexed", from, to, events: events.length };
+    const count = events.length + mediation.events.length;
+    if (count > 0) this.logger.debug({ from, to, events: count }, "indexed");
+    return { kind: "indexed", from, to, events: count };
   }
 
   private async onChain(blockNumber: number, hash: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 /** The indexer's read models in SQL: written a round at a time, undone a fork at a time, read by the APIs. */
 import type { Db } from "../../db/database.js";
+import { type MediationRound, writeMediation } from "./mediation.js";
 import type { RecordedPayment, ScheduledInstalment } from "./compliance.js";
 
 export interface Checkpoint {
@@ -45,11 +46,27 @@ export interface IndexedAgreement {
 export interface Round {
   events: readonly IndexedEvent[];
   agreements: readonly IndexedAgreement[];
+  /** The CaseRegistry's events and what their rows need. */
+  mediation: MediationRound;
   lastBlock: { number: number; hash: string; time: number };
 }
 
 /** Tables whose rows are undone when the chain rolls back past their block. */
-const TABLES = ["ix_events", "ix_agreements", "ix_instalments", "ix_payments", "ix_anchors", "ix_blocks"] as const;
+const TABLES = [
+  "ix_events",
+  "ix_agreements",
+  "ix_instalments",
+  "ix_payments",
+  "ix_anchors",
+  "ix_case_events",
+  "ix_mediation_cases",
+  "ix_mediation_parties",
+  "ix_standstills",
+  "ix_disputes",
+  "ix_dispute_panel",
+  "ix_dispute_votes",
+  "ix_blocks",
+] as const;
 
 /** Blocks without events kept below the checkpoint for finding a fork point (older ones are pruned). */
 const KEPT_EMPTY_BLOCKS = 256;
@@ -66,7 +83,9 @@ export async function writeRound(db: Db, round: Round): Promise<void> {
   const { lastBlock } = round;
   await db.transaction(async (tx) => {
     const blocks = new Map<number, { hash: string; time: number }>();
-    for (const event of round.events) blocks.set(event.blockNumber, { hash: event.blockHash, time: event.blockTime });
+    for (const event of [...round.events, ...round.mediation.events]) {
+      blocks.set(event.blockNumber, { hash: event.blockHash, time: event.blockTime });
+    }
     blocks.set(lastBlock.number, { hash: lastBlock.hash, time: lastBlock.time });
     for (const [number, block] of blocks) {
       await tx.run(
@@ -127,6 +146,7 @@ export async function writeRound(db: Db, round: Round): Promise<void> {
         );
       }
     }
+    await writeMediation(tx, round.mediation);
     await tx.run(
       `INSERT INTO ix_checkpoint (id, block_number, block_hash) VALUES (1, ?, ?)
        ON CONFLICT (id) DO UPDATE SET block_number = excluded.block_number, block_hash = excluded.block_hash`,
@@ -134,8 +154,13 @@ export async function writeRound(db: Db, round: Round): Promise<void> {
     );
     await tx.run(
       `DELETE FROM ix_blocks WHERE block_number < ?
-         AND block_number NOT IN (SELECT block_number FROM ix_events WHERE block_number < ?)`,
-      [lastBlock.number - KEPT_EMPTY_BLOCKS, lastBlock.number - KEPT_EMPTY_BLOCKS],
+         AND block_number NOT IN (SELECT block_number FROM ix_events WHERE block_number < ?)
+         AND block_number NOT IN (SELECT block_number FROM ix_case_events WHERE block_number < ?)`,
+      [
+        lastBlock.number - KEPT_EMPTY_BLOCKS,
+        lastBlock.number - KEPT_EMPTY_BLOCKS,
+        lastBlock.number - KEPT_EMPTY_BLOCKS,
+      ],
     );
   });
 }

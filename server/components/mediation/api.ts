@@ -1,0 +1,268 @@
+/** Mediation endpoints: cases, deadlines, standstills (typed data, relay, public query), disputes. */
+import { pipeline } from "node:stream/promises";
+
+import { z } from "zod";
+
+import type { Context } from "../../context.js";
+import { type Endpoint, endpoint, schemas } from "../../http/api.js";
+import { AppError, badRequest, payloadTooLarge } from "../../http/errors.js";
+import { UPLOAD_MEDIA_TYPES } from "../documents/api.js";
+import type { MediationService } from "./service.js";
+
+const accountId = z
+  .string()
+  .regex(/^[1-9][0-9]{0,9}$/, "must be a member account id (a positive integer)")
+  .transform(Number)
+  .refine((n) => n <= 0xffffffff, "must fit in 32 bits");
+
+const anything = z.record(z.string(), z.unknown());
+
+const disputeId = z.string().regex(/^[1-9][0-9]{0,18}$/, "must be a dispute id (a positive integer)");
+
+export function mediationEndpoints(context: Context, service: MediationService): Endpoint<never, never, never>[] {
+  const { maxUploadBytes } = context.config;
+  return [
+    endpoint({
+      method: "get",
+      path: "/mediation/cases/:caseId",
+      summary: "A mediation case from the CaseRegistry: status, parties, creditors, agreements, standstills, deadlines",
+      description:
+        "For the case's parties (borrower, creditors, their counsel, coordinator, mediator; by member account) " +
+        "and COMMITTEE keys. Deadlines are Unix seconds (null: not running yet).",
+      tags: ["mediation"],
+      params: z.object({ caseId: schemas.bytes32 }),
+      responses: {
+        200: { description: "The case", body: anything },
+        403: { description: "NOT_A_CASE_PARTY" },
+        404: { description: "MEDIATION_CASE_NOT_FOUND" },
+      },
+      handle: async ({ caller, params }) => ({
+        body: await service.caseView(caller.address, params.caseId as `0x${string}`),
+      }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/deadlines",
+      summary: "What is due within N days across the caller's mediation cases, per case and per role",
+      description:
+        "The committee sees every case. Times are the chain's (the latest block's time is `asOf`); overdue " +
+        "items are included and flagged.",
+      tags: ["mediation"],
+      query: z.object({
+        days: z
+          .string()
+          .regex(/^[0-9]{1,4}$/, "must be a number of days, 0 to 3660")
+          .transform(Number)
+          .refine((n) => n <= 3660, "must be a number of days, 0 to 3660")
+          .optional()
+          .describe("The horizon in days (default 30)"),
+      }),
+      responses: {
+        200: { description: "Cases with their due items", body: anything },
+        403: { description: "NOT_A_MEMBER" },
+      },
+      handle: async ({ caller, query }) => ({ body: await service.deadlinesView(caller.address, query.days ?? 30) }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/mediation/cases/:caseId/standstills/typed-data",
+      summary: "The EIP-712 standstill a creditor's PLATFORM key signs (the caller's own key)",
+      tags: ["mediation"],
+      params: z.object({ caseId: schemas.bytes32 }),
+      query: z.object({
+        creditorId: accountId.describe("The creditor's member account id"),
+        endsAt: z
+          .string()
+          .regex(/^[0-9]{1,12}$/, "must be Unix seconds")
+          .transform(Number)
+          .optional()
+          .describe(
+            "When the standstill ends (default: now + the maximum mediation duration + the confirmation window)",
+          ),
+      }),
+      responses: {
+        200: { description: "domain, types, primaryType, message", body: anything },
+        403: { description: "NOT_THE_CREDITOR" },
+        404: { description: "MEDIATION_CASE_NOT_FOUND, NOT_A_CASE_CREDITOR" },
+      },
+      handle: async ({ caller, params, query }) => ({
+        body: await service.standstillTypedData(
+          caller.address,
+          params.caseId as `0x${string}`,
+          query.creditorId,
+          query.endsAt,
+        ),
+      }),
+    }),
+    endpoint({
+      method: "post",
+      path: "/mediation/cases/:caseId/standstills",
+      summary:
+        "Relays a creditor's signed standstill to the CaseRegistry (recordStandstill, from the gateway's relayer)",
+      description:
+        "Any session may relay (the CaseRegistry lets anyone submit a signed standstill). The signature is checked " +
+        "and the call simulated first: a refusal sends nothing.",
+      tags: ["mediation"],
+      params: z.object({ caseId: schemas.bytes32 }),
+      body: z.object({
+        standstill: z.object({
+          caseId: schemas.bytes32,
+          creditor: schemas.address,
+          borrowerId: z.number().int().min(1).max(0xffffffff),
+          endsAt: schemas.unixSeconds,
+          nonce: z.number().int().min(0).max(0xffffffff),
+          deadline: schemas.unixSeconds,
+        }),
+        signature: schemas.signature,
+      }),
+      responses: {
+        201: {
+          description: "Recorded on chain",
+          body: z.object({ txHash: schemas.bytes32, blockNumber: z.number() }),
+        },
+        400: { description: "STANDSTILL_CASE_MISMATCH, STANDSTILL_SIGNATURE_EXPIRED, STANDSTILL_WRONG_BORROWER" },
+        403: { description: "STANDSTILL_SIGNATURE_INVALID, NOT_A_CREDITOR" },
+        404: { description: "MEDIATION_CASE_NOT_FOUND" },
+        409: {
+          description: "STANDSTILL_NONCE_STALE, MEDIATION_CASE_ENDED, STANDSTILL_NOT_EXTENDED, STANDSTILL_REFUSED",
+        },
+      },
+      handle: async ({ params, body }) => ({
+        status: 201,
+        body: await service.relayStandstill(
+          params.caseId as `0x${string}`,
+          {
+            ...body.standstill,
+            caseId: body.standstill.caseId as `0x${string}`,
+            creditor: body.standstill.creditor as `0x${string}`,
+          },
+          body.signature as `0x${string}`,
+        ),
+      }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/standstills",
+      summary: "Whether a creditor is under standstill towards a borrower now (public: account ids only)",
+      tags: ["mediation"],
+      auth: "public",
+      query: z.object({ creditorId: accountId, borrowerId: accountId }),
+      responses: {
+        200: {
+          description: "The CaseRegistry's isUnderStandstill, at the latest block",
+          body: z.object({
+            creditorId: z.number(),
+            borrowerId: z.number(),
+            underStandstill: z.boolean(),
+            asOf: z.number(),
+          }),
+        },
+      },
+      handle: async ({ query }) => ({ body: await service.underStandstill(query.creditorId, query.borrowerId) }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/disputes/:disputeId",
+      summary: "A committee dispute: subject, panel, votes (dissent included), outcome and resolution hash",
+      description: "For the parties of the dispute's case and COMMITTEE keys.",
+      tags: ["mediation"],
+      params: z.object({ disputeId }),
+      responses: {
+        200: { description: "The dispute", body: anything },
+        403: { description: "NOT_A_CASE_PARTY" },
+        404: { description: "DISPUTE_NOT_FOUND" },
+      },
+      handle: async ({ caller, params }) => ({
+        body: await service.disputeView(caller.address, BigInt(params.disputeId)),
+      }),
+    }),
+    endpoint({
+      method: "post",
+      path: "/disputes/:disputeId/resolutions",
+      summary: "Upload the panel's written resolution: stored encrypted; its SHA-256 is the resolutionHash to record",
+      description:
+        `The raw body is the file (at most ${maxUploadBytes} bytes), streamed, hashed and encrypted like any case ` +
+        "document. A panel member uploads it, then passes the answered `sha256` to `resolveDispute` as its " +
+        "resolutionHash; GET /disputes/:disputeId then says whether it `matches` the recorded one.",
+      tags: ["mediation"],
+      params: z.object({ disputeId }),
+      query: z.object({
+        name: z
+          .string()
+          .min(1, "must not be empty")
+          .max(255, "must be at most 255 characters")
+          .refine(
+            (name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f" || c === "/" || c === "\\"),
+            "must be a file name without control characters or slashes",
+          ),
+      }),
+      body: { raw: UPLOAD_MEDIA_TYPES, description: "The resolution's bytes" },
+      responses: {
+        201: {
+          description: "The stored resolution",
+          body: z.object({
+            documentId: schemas.bytes32,
+            disputeId: z.string(),
+            name: z.string(),
+            size: z.number(),
+            sha256: schemas.bytes32,
+          }),
+        },
+        400: { description: "Invalid name, or the upload was cut short (REQUEST_ABORTED)" },
+        403: { description: "NOT_ON_PANEL" },
+        404: { description: "DISPUTE_NOT_FOUND" },
+        413: { description: "PAYLOAD_TOO_LARGE: nothing was stored" },
+        415: { description: "UNSUPPORTED_MEDIA_TYPE" },
+      },
+      handle: async ({ req, res, caller, params, query }) => {
+        try {
+          const declared = req.headers["content-length"];
+          if (declared !== undefined && Number(declared) > maxUploadBytes) throw payloadTooLarge(maxUploadBytes);
+          const stored = await service.uploadResolution(caller.address, BigInt(params.disputeId), {
+            name: query.name,
+            mediaType: req.headers["content-type"]!.split(";")[0]!.trim().toLowerCase(),
+            source: req.iterator({ destroyOnReturn: false }),
+          });
+          return { status: 201, body: stored };
+        } catch (error) {
+          if (!req.complete) res.setHeader("Connection", "close");
+          if (!(error instanceof AppError) && (req.destroyed || !req.complete)) {
+            throw badRequest("REQUEST_ABORTED", "The upload was cut short; nothing was stored.");
+          }
+          throw error;
+        }
+      },
+    }),
+    endpoint({
+      method: "get",
+      path: "/disputes/:disputeId/resolutions/:documentId",
+      summary: "Download a written resolution, decrypted and verified (the dispute's readers)",
+      tags: ["mediation"],
+      params: z.object({ disputeId, documentId: schemas.bytes32 }),
+      responses: {
+        200: { description: "The file's bytes, in its media type", contentType: "application/octet-stream" },
+        403: { description: "NOT_A_CASE_PARTY" },
+        404: { description: "DISPUTE_NOT_FOUND, RESOLUTION_NOT_FOUND" },
+      },
+      handle: async ({ req, res, caller, params }) => {
+        const opened = await service.openResolution(caller.address, BigInt(params.disputeId), params.documentId);
+        const info = opened.document;
+        res.status(200);
+        res.setHeader("Content-Type", info.mediaType);
+        res.setHeader("Content-Length", String(info.size));
+        res.setHeader("X-Content-Type-Options", "nosniff");
+        res.setHeader("Cache-Control", "private, no-store");
+        res.setHeader("Repr-Digest", `sha-256=:${Buffer.from(info.sha256.slice(2), "hex").toString("base64")}:`);
+        try {
+          await pipeline(async function* () {
+            yield* opened.head;
+            yield* opened.rest;
+          }, res);
+        } catch (error) {
+          if (error instanceof AppError || !req.socket.destroyed) throw error;
+        }
+        return undefined;
+      },
+    }),
+  ] as Endpoint<never, never, never>[];
+}
