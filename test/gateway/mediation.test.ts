@@ -260,6 +260,23 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
     expect(committee.cases.map((c) => [c.caseId, c.yourRoles])).to.deep.equal([[caseId.toLowerCase(), ["committee"]]]);
   });
 
+  it("lists each member's mediation cases with its roles; the committee sees every case", async () => {
+    interface CasesReply extends ErrorReply {
+      cases: { caseId: string; status: string; yourRoles: string[] }[];
+    }
+    const listed = async (token: string) => {
+      const reply = await get<CasesReply>("/mediation/cases", token);
+      return reply.status === 200 ? reply.body.cases.map((c) => [c.caseId, c.yourRoles]) : reply.body.error?.code;
+    };
+    const id = caseId.toLowerCase();
+    expect(await listed(tokens.lawyer)).to.deep.equal([[id, ["coordinator", "mediator"]]]);
+    expect(await listed(tokens.platform2)).to.deep.equal([[id, ["creditor"]]]);
+    expect(await listed(tokens.committee)).to.deep.equal([[id, ["committee"]]]);
+    expect(await listed(tokens.outsider)).to.equal("NOT_A_MEMBER");
+    const anonymous = await get("/mediation/cases");
+    expect(anonymous.status).to.equal(401);
+  });
+
   it("reads a dispute decided by a committee panel: votes, outcome, resolution", async () => {
     const h = system.hejie;
     const [settlementId] = agreements as [Hex];
@@ -273,6 +290,18 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
     await catchUp();
     const pending = (await get<DeadlinesReply>("/deadlines", tokens.committee)).body.cases[0]!;
     expect(pending.due.some((d) => d.deadline === `Dispute ${disputeId}` && d.roles.includes("panel"))).to.equal(true);
+    interface DisputesReply extends ErrorReply {
+      disputes: { disputeId: string; state: string; subject: string; panel: number[]; yourTurn: boolean }[];
+    }
+    const listed = (token: string, query = "") =>
+      get<DisputesReply>(`/disputes${query}`, token).then((r) =>
+        r.body.disputes.map((d) => [d.disputeId, d.state, d.subject, d.yourTurn]),
+      );
+    const open = [[String(disputeId), "Open", "Agreement", true]];
+    expect(await listed(tokens.committee)).to.deep.equal(open);
+    expect(await listed(tokens.borrower)).to.deep.equal([[String(disputeId), "Open", "Agreement", false]]);
+    const stranger = await get("/disputes", tokens.outsider);
+    expect([stranger.status, stranger.body.error?.code]).to.deep.equal([403, "NOT_A_MEMBER"]);
 
     const opinion = hexlify(randomBytes(32));
     // The panel's written resolution, stored encrypted; its SHA-256 is the resolutionHash recorded.
@@ -295,6 +324,12 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
     await (await cases.connect(h.committee).castVote(disputeId, Vote.Uphold, opinion)).wait();
     await (await cases.connect(h.committee).resolveDispute(disputeId, resolution)).wait();
     await catchUp();
+    expect(await listed(tokens.committee)).to.deep.equal([]);
+    expect(await listed(tokens.platform2, "?state=all")).to.deep.equal([
+      [String(disputeId), "Decided", "Agreement", false],
+    ]);
+    const badState = await get("/disputes?state=closed", tokens.committee);
+    expect([badState.status, badState.body.error?.code]).to.deep.equal([400, "VALIDATION_FAILED"]);
 
     interface DisputeReply extends ErrorReply {
       status: string;

@@ -24,6 +24,38 @@ export function mediationEndpoints(context: Context, service: MediationService):
   return [
     endpoint({
       method: "get",
+      path: "/mediation/cases",
+      summary: "The caller's mediation cases (every case for the committee), as the indexer recorded them",
+      description:
+        "Each case with its status and the caller's roles in it. Read `/mediation/cases/:caseId` for the rest.",
+      tags: ["mediation"],
+      responses: {
+        200: { description: "The cases", body: anything },
+        403: { description: "NOT_A_MEMBER" },
+      },
+      handle: async ({ caller }) => ({ body: await service.casesList(caller.address) }),
+    }),
+    endpoint({
+      method: "get",
+      path: "/disputes",
+      summary: "The disputes of the caller's mediation cases (every dispute for the committee)",
+      description:
+        "Open disputes by voting deadline; `?state=all` adds the decided and expired ones. `yourTurn`: the " +
+        "caller is on the panel and has not voted.",
+      tags: ["mediation"],
+      query: z.object({
+        state: z.enum(["open", "all"]).optional().describe("open (default) or all"),
+      }),
+      responses: {
+        200: { description: "The disputes", body: anything },
+        403: { description: "NOT_A_MEMBER" },
+      },
+      handle: async ({ caller, query }) => ({
+        body: await service.disputesList(caller.address, query.state === "all"),
+      }),
+    }),
+    endpoint({
+      method: "get",
       path: "/mediation/cases/:caseId",
       summary: "A mediation case from the CaseRegistry: status, parties, creditors, agreements, standstills, deadlines",
       description:

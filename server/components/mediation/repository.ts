@@ -79,24 +79,33 @@ export async function standstillsOf(db: Db, caseId: string): Promise<StandstillR
   }));
 }
 
-export interface OpenDispute {
+export interface IndexedDispute {
   disputeId: string;
   caseId: string;
   settlementId: string;
+  subject: number;
+  openedAt: number;
   votesDueAt: number;
+  /** Open until a `DisputeDecided` or `DisputeExpired` is indexed. */
+  state: "Open" | "Decided" | "Expired";
   panel: number[];
   voted: number[];
 }
 
-/** Disputes of these cases with no decision and no expiry indexed. */
-export async function openDisputesOf(db: Db, caseIds: readonly string[]): Promise<OpenDispute[]> {
+/** The disputes of these cases (only the open ones when `onlyOpen`), by voting deadline. */
+export async function disputesOf(db: Db, caseIds: readonly string[], onlyOpen: boolean): Promise<IndexedDispute[]> {
   if (caseIds.length === 0) return [];
   const rows = await db.all<Row>(
-    `SELECT d.dispute_id, d.case_id, d.settlement_id, d.votes_due_at FROM ix_disputes d
-      WHERE d.case_id IN (${caseIds.map(() => "?").join(", ")})
-        AND NOT EXISTS (SELECT 1 FROM ix_case_events e WHERE e.dispute_id = d.dispute_id
-                         AND e.name IN ('DisputeDecided', 'DisputeExpired'))
-      ORDER BY d.votes_due_at`,
+    `SELECT * FROM (
+       SELECT d.dispute_id, d.case_id, d.settlement_id, d.subject, d.opened_at, d.votes_due_at,
+              COALESCE((SELECT CASE e.name WHEN 'DisputeDecided' THEN 'Decided' ELSE 'Expired' END
+                          FROM ix_case_events e
+                         WHERE e.dispute_id = d.dispute_id AND e.name IN ('DisputeDecided', 'DisputeExpired')
+                         ORDER BY e.block_number DESC LIMIT 1), 'Open') AS state
+         FROM ix_disputes d
+        WHERE d.case_id IN (${caseIds.map(() => "?").join(", ")}))
+      ${onlyOpen ? "WHERE state = 'Open'" : ""}
+      ORDER BY votes_due_at, CAST(dispute_id AS INTEGER)`,
     [...caseIds],
   );
   return Promise.all(
@@ -111,7 +120,10 @@ export async function openDisputesOf(db: Db, caseIds: readonly string[]): Promis
         disputeId: id,
         caseId: String(row.case_id),
         settlementId: String(row.settlement_id),
+        subject: Number(row.subject),
+        openedAt: Number(row.opened_at),
         votesDueAt: Number(row.votes_due_at),
+        state: String(row.state) as IndexedDispute["state"],
         panel: panel.map((p) => Number(p.member_id)),
         voted: voted.map((v) => Number(v.member_id)),
       };

@@ -32,7 +32,7 @@ import {
   casesOf,
   gatewayCaseOf,
   insertResolution,
-  openDisputesOf,
+  disputesOf,
   resolutionsOf,
   rolesIn,
   standstillsOf,
@@ -222,6 +222,64 @@ export class MediationService {
     };
   }
 
+  /** The caller's member account, or 403 NOT_A_MEMBER; `committee` when it is a COMMITTEE key. */
+  private async member(caller: Hex, what: string) {
+    const me = await this.who(caller);
+    if (me.accountId === undefined) throw forbidden(`Only active members have ${what}.`, "NOT_A_MEMBER");
+    return { accountId: me.accountId, committee: me.committee };
+  }
+
+  /** The caller's roles in an indexed case ("committee" added for a COMMITTEE key). */
+  private async rolesOf(me: { accountId: number; committee: boolean }, caseId: string): Promise<string[]> {
+    const roles = await rolesIn(this.deps.db, caseId, me.accountId);
+    return me.committee ? [...roles, "committee"].sort() : roles;
+  }
+
+  /** The mediation cases in which the caller's account is a party (every case for the committee), as indexed. */
+  async casesList(caller: Hex) {
+    const me = await this.member(caller, "mediation cases");
+    const cases = await casesOf(this.deps.db, me.committee ? "all" : me.accountId);
+    return {
+      cases: await Promise.all(
+        cases.map(async (c) => ({
+          caseId: c.caseId,
+          caseType: c.caseType,
+          status: nameOf(CaseStatus, c.status),
+          borrowerId: c.borrowerId,
+          coordinatorId: c.coordinatorId,
+          mediatorId: c.mediatorId,
+          openedAt: c.openedAt,
+          yourRoles: await this.rolesOf(me, c.caseId),
+        })),
+      ),
+    };
+  }
+
+  /** The disputes of the caller's cases (every dispute for the committee), open ones only unless `all`. */
+  async disputesList(caller: Hex, all: boolean) {
+    const me = await this.member(caller, "disputes");
+    const cases = await casesOf(this.deps.db, me.committee ? "all" : me.accountId);
+    const disputes = await disputesOf(
+      this.deps.db,
+      cases.map((c) => c.caseId),
+      !all,
+    );
+    return {
+      disputes: disputes.map((d) => ({
+        disputeId: d.disputeId,
+        caseId: d.caseId,
+        settlementId: d.settlementId,
+        subject: nameOf(DisputeSubject, d.subject),
+        state: d.state,
+        openedAt: d.openedAt,
+        votesDueAt: d.votesDueAt,
+        panel: d.panel,
+        voted: d.voted,
+        yourTurn: d.state === "Open" && d.panel.includes(me.accountId) && !d.voted.includes(me.accountId),
+      })),
+    };
+  }
+
   /** The chain's time now (the latest block's): deadlines are enforced on chain by block time. */
   private async chainNow(): Promise<number> {
     const block = await this.deps.chain.public.getBlock({ blockTag: "latest" });
@@ -235,24 +293,21 @@ export class MediationService {
    * (the panel's members who have not voted). The committee sees every case.
    */
   async deadlinesView(caller: Hex, days: number) {
-    const me = await this.who(caller);
-    if (me.accountId === undefined) {
-      throw forbidden("Only active members have mediation deadlines.", "NOT_A_MEMBER");
-    }
+    const me = await this.member(caller, "mediation deadlines");
     const now = await this.chainNow();
     const horizon = now + days * DAY;
     const cases = await casesOf(this.deps.db, me.committee ? "all" : me.accountId);
-    const disputes = await openDisputesOf(
+    const disputes = await disputesOf(
       this.deps.db,
       cases.map((c) => c.caseId),
+      true,
     );
     const answer = [];
     for (const indexed of cases) {
       const caseId = indexed.caseId as Hex;
       const found = await this.chainCase(caseId);
       const d = numbers<Record<string, number>>(await this.read("deadlines", [caseId]));
-      const yourRoles = me.accountId === undefined ? [] : await rolesIn(this.deps.db, caseId, me.accountId);
-      if (me.committee) yourRoles.push("committee");
+      const yourRoles = await this.rolesOf(me, caseId);
       const items: { deadline: string; action: string; dueAt: number; roles: string[]; overdue: boolean }[] = [];
       const push = (deadline: string, action: string, dueAt: number, roles: string[]) => {
         if (dueAt !== 0 && dueAt <= horizon) items.push({ deadline, action, dueAt, roles, overdue: dueAt < now });
@@ -283,7 +338,7 @@ export class MediationService {
       }
       for (const dispute of disputes.filter((x) => x.caseId === indexed.caseId)) {
         const waiting = dispute.panel.filter((m) => !dispute.voted.includes(m));
-        const panelist = me.accountId !== undefined && waiting.includes(me.accountId);
+        const panelist = waiting.includes(me.accountId);
         if (dispute.votesDueAt !== 0 && dispute.votesDueAt <= horizon) {
           items.push({
             deadline: `Dispute ${dispute.disputeId}`,
@@ -301,7 +356,7 @@ export class MediationService {
           caseId,
           caseType: found.caseType,
           status: nameOf(CaseStatus, status),
-          yourRoles: [...new Set(yourRoles)].sort(),
+          yourRoles,
           due: relevant,
         });
       }
