@@ -18,104 +18,38 @@
  * Environment: HEJIE_URL (default http://127.0.0.1:8080), HEJIE_CHAIN_URL (default
  * http://127.0.0.1:$HEJIE_CHAIN_PORT, port 8545). Exits with 1 at the first step that fails.
  */
-import { type Hex, type LocalAccount, createPublicClient, defineChain, http, keccak256, toHex } from "viem";
-import { mnemonicToAccount } from "viem/accounts";
+import { type Hex, type LocalAccount, keccak256, toHex } from "viem";
 
-import { LOCAL_MNEMONIC, borrowers, members } from "../deploy/local/parties.js";
-import { type ApiResponse, call, signIn } from "../protocol/gateway-client.js";
+import { borrowers, members } from "../deploy/local/parties.js";
+import { call } from "../protocol/gateway-client.js";
 import { newSalt, sha256Hex } from "../protocol/evidence.js";
 import { endOfDayCst } from "../protocol/schedule.js";
 import { signedPaymentReport } from "../protocol/payment-reports.js";
 import { evidenceAbi } from "../server/chain/abi.js";
+import {
+  type Chain,
+  type Party,
+  DAY,
+  CHAIN,
+  GATEWAY,
+  StepFailed,
+  account,
+  connectChain,
+  expectStatus,
+  party,
+  say,
+  step,
+  until,
+  upload,
+  yuan,
+} from "./demo/kit.js";
+import { mediateCaseTwo } from "./demo/mediation.js";
 
-const GATEWAY = process.env.HEJIE_URL ?? "http://127.0.0.1:8080";
-const CHAIN = process.env.HEJIE_CHAIN_URL ?? `http://127.0.0.1:${process.env.HEJIE_CHAIN_PORT ?? 8545}`;
-const DAY = 86_400;
-const yuan = (fen: bigint | string) => `¥${(Number(fen) / 100).toLocaleString("en-US", { minimumFractionDigits: 2 })}`;
-
-class StepFailed extends Error {
-  override readonly name = "StepFailed";
-}
-
-const say = (line = "") => console.log(line);
-const step = (text: string) => say(`  • ${text}`);
-
-/** The reply, when it has the expected status; otherwise the step fails with the gateway's error. */
-function expectStatus<T>(reply: ApiResponse<T>, status: number, what: string): T {
-  if (reply.status !== status) {
-    throw new StepFailed(`${what}: the gateway answered ${reply.status} ${JSON.stringify(reply.body)}`);
-  }
-  return reply.body;
-}
-
-/**
- * Reads `path` (as `token`) every `everyMs` until `done` holds for the answer, which it returns; the
- * step fails after `timeoutMs` with the last answer's `describe`.
- */
-async function until<T>(
-  what: string,
-  path: string,
-  token: string,
-  done: (answer: T) => boolean,
-  describe: (answer: T) => string,
-  { everyMs = 250, timeoutMs = 60_000, notYet = 0 } = {},
-): Promise<T> {
-  for (let waited = 0; ; waited += everyMs) {
-    const reply = await call<T>(GATEWAY, "GET", path, { token });
-    // `notYet`: a status that means "not there yet" (e.g. 404 before the indexer has read a block).
-    const answer = reply.status === notYet ? undefined : expectStatus(reply, 200, what);
-    if (answer !== undefined && done(answer)) return answer;
-    if (waited > timeoutMs) {
-      const state = answer === undefined ? `answered ${reply.status}` : describe(answer);
-      throw new StepFailed(`${what}: still ${state} after ${timeoutMs / 1000} s`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
-}
-
-const account = (index: number): LocalAccount => mnemonicToAccount(LOCAL_MNEMONIC, { addressIndex: index });
-
-interface Party {
-  name: string;
-  wallet: LocalAccount;
-  token: string;
-}
-
-async function party(name: string, index: number): Promise<Party> {
-  const wallet = account(index);
-  return { name, wallet, token: await signIn(GATEWAY, wallet) };
-}
-
-/** Read access to the chain, for the checks a court or a platform makes without the gateway. */
-async function connectChain() {
-  const info = expectStatus(
-    await call<{ chainId: number; contracts: { registry: Hex; evidence: Hex } }>(GATEWAY, "GET", "/chain"),
-    200,
-    "reading the gateway's chain",
-  );
-  const chain = defineChain({
-    id: info.chainId,
-    name: "Hejie local",
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [CHAIN] } },
-  });
-  const client = createPublicClient({ chain, transport: http(CHAIN) });
-  return { ...info, client };
-}
-type Chain = Awaited<ReturnType<typeof connectChain>>;
-
-/** A case document: uploaded as the party, kept encrypted by the gateway. */
-async function upload(by: Party, caseId: Hex, name: string, kind: string, text: string) {
-  const body = Buffer.from(text, "utf8");
-  const reply = await call<{ id: Hex; sha256: Hex }>(
-    GATEWAY,
-    "POST",
-    `/cases/${caseId}/documents?name=${encodeURIComponent(name)}&kind=${kind}`,
-    { token: by.token, body, contentType: "text/plain" },
-  );
-  const document = expectStatus(reply, 201, `uploading ${name}`);
-  step(`${by.name} uploads "${name}" (${kind}): stored encrypted, SHA-256 ${document.sha256.slice(0, 18)}…`);
-  return { ...document, bytes: body, name };
+/** Case 2 as the mediation takes it over: the gateway case, Mr Zhang, each platform with its agreement. */
+export interface CaseTwo {
+  caseId: Hex;
+  borrower: Party;
+  creditors: { platform: Party; settlementId: Hex }[];
 }
 
 interface Terms {
@@ -406,7 +340,7 @@ async function caseOne(chain: Chain, lawyer: Party) {
   await anchorAndVerify(chain, lawyer, caseId, [contract, letter]);
 }
 
-async function caseTwo(chain: Chain, lawyer: Party) {
+async function caseTwo(chain: Chain, lawyer: Party): Promise<CaseTwo> {
   say("\nCase 2 — a small-business owner owes three platforms");
   const zhang = await party("Mr Zhang", borrowers.zhang.key);
   const creditors = [
@@ -421,6 +355,7 @@ async function caseTwo(chain: Chain, lawyer: Party) {
     creditors.map((c) => c.platform),
   );
   const firstDueAt = endOfDayInMonths(1);
+  const agreements: CaseTwo["creditors"] = [];
   for (const creditor of creditors) {
     const { platform } = creditor;
     await upload(
@@ -448,8 +383,8 @@ async function caseTwo(chain: Chain, lawyer: Party) {
     });
     const now = BigInt(Math.floor(Date.now() / 1000));
     await reportPayment(chain, platform, account(creditor.oracle), settlementId, 0, settled / 18n, now - 60n);
+    agreements.push({ platform, settlementId });
   }
-  say("    (standstills — each platform suspending collection — come with mediation cases)");
   for (const { platform } of creditors) {
     const seen = await agreementsSeenBy(platform, caseId);
     const own = seen.every((a) => a.platform.toLowerCase() === platform.wallet.address.toLowerCase());
@@ -476,6 +411,7 @@ async function caseTwo(chain: Chain, lawyer: Party) {
   const all = await agreementsSeenBy(zhang, caseId);
   if (all.length !== 3) throw new StepFailed(`Mr Zhang should see three agreements, sees ${all.length}`);
   step(`Mr Zhang and the lawyer see all ${all.length} agreements`);
+  return { caseId, borrower: zhang, creditors: agreements };
 }
 
 async function main() {
@@ -489,7 +425,8 @@ async function main() {
   const chain = await connectChain();
   const lawyer = await party("Lawyer Wang", members.lawyer.key);
   await caseOne(chain, lawyer);
-  await caseTwo(chain, lawyer);
+  const two = await caseTwo(chain, lawyer);
+  await mediateCaseTwo(chain, lawyer, two);
   say("\nBoth cases played. Everything above is in the data directory: a restart of `npm start` keeps it.");
 }
 

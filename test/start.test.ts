@@ -93,7 +93,12 @@ async function snapshot(url: string, chainUrl: string) {
     });
   }
   const anchors = (await call<unknown[]>(url, "GET", "/audit/anchors", { token: lawyer })).body;
-  const contracts = (await call<{ contracts: { registry: Hex; evidence: Hex } }>(url, "GET", "/chain")).body.contracts;
+  const contracts = (
+    await call<{ contracts: { registry: Hex; evidence: Hex; caseRegistry: Hex } }>(url, "GET", "/chain")
+  ).body.contracts;
+  const mediation = (
+    await call<{ cases: { caseId: Hex; status: string }[] }>(url, "GET", "/mediation/cases", { token: lawyer })
+  ).body.cases.map((c) => [c.caseId, c.status]);
   const chain = createPublicClient({ transport: http(chainUrl) });
   const logs = async (address: Hex) => (await chain.getLogs({ address, fromBlock: 0n })).length;
   const paymentEvents = await chain.getLogs({
@@ -107,7 +112,9 @@ async function snapshot(url: string, chainUrl: string) {
     records,
     anchors,
     contracts,
+    mediation,
     payments: paymentEvents.length,
+    caseEvents: await logs(contracts.caseRegistry),
     registryEvents: await logs(contracts.registry),
     evidenceEvents: await logs(contracts.evidence),
   };
@@ -186,6 +193,10 @@ describe("npm start and npm run demo: the whole system, kept across a restart", 
     const played = await demo();
     expect(played).to.contain("#2 PaidLate");
     expect(played).to.contain("was never anchored");
+    // Case 2's mediation: standstills, a breach, a committee decision terminating an agreement, confirmation.
+    expect(played).to.contain("flagged as a standstill breach (1)");
+    expect(played).to.contain("outcome Terminate, Kuaijie's agreement is now Terminated");
+    expect(played).to.contain("the settlement is Confirmed");
     expect(played).to.contain("Both cases played.");
     // The local profile lets the gateway's relayer anchor the audit log's head.
     const lawyer = await signIn(url(), mnemonicToAccount(LOCAL_MNEMONIC, { addressIndex: members.lawyer.key }));
@@ -195,12 +206,14 @@ describe("npm start and npm run demo: the whole system, kept across a restart", 
     expect(before.records).to.have.length(2);
     expect(before.records.flatMap((r) => r.agreements)).to.have.length(4);
     expect(before.payments).to.equal(5);
-    // 9 documents the demo uploaded, and 21 records: 4 agreements × (3 signatures + registration), 5 payments.
+    expect(before.mediation.map(([, status]) => status)).to.deep.equal(["Confirmed"]);
+    // 11 documents the demo uploaded (9, a call note, the committee's written resolution), and 21 records:
+    // 4 agreements × (3 signatures + registration), 5 payments.
     expect(before.records.flatMap((r) => r.contents)).to.satisfy(
-      (ok: boolean[]) => ok.length === 9 + 21 && ok.every(Boolean),
+      (ok: boolean[]) => ok.length === 11 + 21 && ok.every(Boolean),
     );
     expect(before.evidenceEvents).to.be.greaterThan(0);
-    expect(before.records.flatMap((r) => r.evidence.map((e) => e[1]))).to.have.length(2 + 21);
+    expect(before.records.flatMap((r) => r.evidence.map((e) => e[1]))).to.have.length(3 + 21);
     await stop();
 
     const second = await start();
@@ -211,6 +224,7 @@ describe("npm start and npm run demo: the whole system, kept across a restart", 
     await demo();
     const after = await recordsSettled(url(), chainUrl());
     expect(after.records).to.have.length(4);
+    expect(after.mediation.map(([, status]) => status)).to.deep.equal(["Confirmed", "Confirmed"]);
     expect(after.records.filter((r) => before.records.some((b) => b.id === r.id))).to.deep.equal(before.records);
     await stop();
   });

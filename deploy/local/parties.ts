@@ -31,7 +31,7 @@ export interface BorrowerParty {
 export const registrarIndex = 0;
 
 export const members = {
-  lawyer: { name: "Lawyer Wang (mediator)", kind: AccountKind.Lawyer, licence: Licence.None, key: 1 },
+  lawyer: { name: "Lawyer Wang (coordinator)", kind: AccountKind.Lawyer, licence: Licence.None, key: 1 },
   committee: { name: "Committee member Chen", kind: AccountKind.CommitteeMember, licence: Licence.None, key: 2 },
   anjia: { name: "Anjia Renovation Loans", kind: AccountKind.Platform, licence: Licence.Unlicensed, key: 5, oracle: 6 },
   xinyi: { name: "Xinyi Micro-lending", kind: AccountKind.Platform, licence: Licence.MicroLender, key: 7, oracle: 8 },
@@ -49,6 +49,12 @@ export const members = {
     key: 11,
     oracle: 12,
   },
+  mediator: { name: "Mediator Zhao (lawyer)", kind: AccountKind.Lawyer, licence: Licence.None, key: 13 },
+  // The rest of the coordination committee: the multi-creditor rulebook seats a panel of five.
+  committeeLiu: { name: "Committee member Liu", kind: AccountKind.CommitteeMember, licence: Licence.None, key: 14 },
+  committeeZhou: { name: "Committee member Zhou", kind: AccountKind.CommitteeMember, licence: Licence.None, key: 15 },
+  committeeWu: { name: "Committee member Wu", kind: AccountKind.CommitteeMember, licence: Licence.None, key: 16 },
+  committeeSun: { name: "Committee member Sun", kind: AccountKind.CommitteeMember, licence: Licence.None, key: 17 },
 } satisfies Record<string, MemberParty>;
 
 export const borrowers = {
