@@ -1,5 +1,5 @@
 /**
- * The components that list their error codes in their own README (documents, payments) list every
+ * The components that list their error codes in their own README (documents, payments, mediation) list every
  * code the component sends, once, with the status it sends it with, and no code it does not send.
  * Codes are read from each component's source with the TypeScript parser (test/helpers/thrown-codes.ts).
  */
@@ -37,7 +37,8 @@ const COMPONENTS: ComponentCodes[] = [
   {
     folder: "server/components/mediation/",
     computed: {},
-    fromElsewhere: {},
+    // The resolution upload goes through the documents component's receiveUpload (documents/transfer.ts).
+    fromElsewhere: { REQUEST_ABORTED: 400, PAYLOAD_TOO_LARGE: 413 },
     sample: { STANDSTILL_SIGNATURE_INVALID: 403, NOT_A_CASE_PARTY: 403, MEDIATION_CASE_NOT_FOUND: 404 },
   },
 ];

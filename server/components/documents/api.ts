@@ -1,6 +1,5 @@
 /** The documents endpoints: upload, list, describe, download, delete, disclosure grants, audit. */
 import { randomBytes } from "node:crypto";
-import { pipeline } from "node:stream/promises";
 
 import type { RequestHandler } from "express";
 import { getAddress } from "viem";
@@ -9,23 +8,14 @@ import { z } from "zod";
 import { disclosureGrantTypes, eip712DomainType } from "../../../protocol/typed-data.js";
 import type { Context } from "../../context.js";
 import { type Endpoint, endpoint, schemas } from "../../http/api.js";
-import { AppError, badRequest, conflict, forbidden, payloadTooLarge } from "../../http/errors.js";
+import { conflict, forbidden } from "../../http/errors.js";
 import type { MemberDirectory } from "../identity/roles.js";
 import type { AuditAnchorer } from "./anchor.js";
 import { caseTrail, verifyAuditChain } from "./audit.js";
 import { type GrantService, grantTypedData } from "./grants.js";
 import { DOCUMENT_KINDS, GATEWAY_DOCUMENT_KINDS, type Grant, publicInfo } from "./repository.js";
 import type { DocumentService } from "./service.js";
-
-/** Media types accepted for upload (the document's type is kept and served back). */
-export const UPLOAD_MEDIA_TYPES = [
-  "application/pdf",
-  "application/octet-stream",
-  "image/png",
-  "image/jpeg",
-  "text/plain",
-  "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-] as const;
+import { UPLOAD_MEDIA_TYPES, documentName, receiveUpload, sendDocument } from "./transfer.js";
 
 const lowerHex = <T extends z.ZodType<string>>(schema: T) => schema.transform((v) => v.toLowerCase() as `0x${string}`);
 
@@ -35,17 +25,6 @@ const documentParams = z.object({
   documentId: lowerHex(schemas.bytes32.describe("The document id (32 random bytes)")),
 });
 const grantParams = documentParams.extend({ grantId: lowerHex(schemas.bytes32.describe("The grant id")) });
-
-const documentName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(255)
-  .refine(
-    (name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f" || c === "/" || c === "\\"),
-    "must not contain control characters, / or \\",
-  )
-  .describe("The file name shown to the parties (no path)");
 
 const documentBody = z.object({
   id: schemas.bytes32,
@@ -101,13 +80,6 @@ const anchorBody = z.object({
 
 const errorBody = (description: string) => ({ description });
 
-/** `attachment` with an ASCII fallback and the exact UTF-8 name (RFC 6266 / RFC 8187). */
-function contentDisposition(name: string): string {
-  const fallback = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_");
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
-}
-
 export function documentsEndpoints(
   context: Context,
   deps: {
@@ -154,29 +126,17 @@ export function documentsEndpoints(
         429: errorBody("Too many uploads"),
       },
       handle: async ({ req, res, caller, params, query }) => {
-        try {
-          const declared = req.headers["content-length"];
-          if (declared !== undefined && Number(declared) > maxUploadBytes) throw payloadTooLarge(maxUploadBytes);
-          const mediaType = req.headers["content-type"]!.split(";")[0]!.trim().toLowerCase();
-          const document = await documents.upload({
+        const document = await receiveUpload(req, res, maxUploadBytes, (file) =>
+          documents.upload({
             caseId: params.caseId,
             uploader: caller.address,
             name: query.name,
             kind: query.kind,
-            mediaType,
-            // Not destroyed when the upload stops reading early (413, 403): the answer still goes out.
-            source: req.iterator({ destroyOnReturn: false }),
-          });
-          res.setHeader("Location", `/cases/${document.caseId}/documents/${document.id}`);
-          return { status: 201, body: document };
-        } catch (error) {
-          // Whatever of the body was not read is not worth reading: answer and close.
-          if (!req.complete) res.setHeader("Connection", "close");
-          if (!(error instanceof AppError) && (req.destroyed || !req.complete)) {
-            throw badRequest("REQUEST_ABORTED", "The upload was cut short; nothing was stored.");
-          }
-          throw error;
-        }
+            ...file,
+          }),
+        );
+        res.setHeader("Location", `/cases/${document.caseId}/documents/${document.id}`);
+        return { status: 201, body: document };
       },
     }),
     endpoint({
@@ -232,25 +192,7 @@ export function documentsEndpoints(
           caller.address,
           "content",
         );
-        const opened = await documents.open(document, caller.address, access);
-        const info = opened.document;
-        res.status(200);
-        res.setHeader("Content-Type", info.mediaType);
-        res.setHeader("Content-Length", String(info.size));
-        res.setHeader("Content-Disposition", contentDisposition(info.name));
-        res.setHeader("X-Content-Type-Options", "nosniff");
-        res.setHeader("Cache-Control", "private, no-store");
-        res.setHeader("Repr-Digest", `sha-256=:${Buffer.from(info.sha256.slice(2), "hex").toString("base64")}:`);
-        try {
-          await pipeline(async function* () {
-            yield* opened.head;
-            yield* opened.rest;
-          }, res);
-        } catch (error) {
-          // A client that went away is not an error of ours; corruption is (the error handler cuts the connection).
-          if (error instanceof AppError || !req.socket.destroyed) throw error;
-        }
-        return undefined;
+        return sendDocument(req, res, await documents.open(document, caller.address, access));
       },
     }),
     endpoint({

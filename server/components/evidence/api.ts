@@ -5,7 +5,7 @@ import { z } from "zod";
 
 import { type Endpoint, endpoint, schemas } from "../../http/api.js";
 import { AppError, badRequest, payloadTooLarge } from "../../http/errors.js";
-import { UPLOAD_MEDIA_TYPES } from "../documents/api.js";
+import { UPLOAD_MEDIA_TYPES } from "../documents/transfer.js";
 import { courtReportHtml } from "./court-report.js";
 import type { EvidenceAnchor, EvidenceItem } from "./repository.js";
 import type { EvidenceService, Verification } from "./service.js";

@@ -8,19 +8,11 @@ import { type Hex, type Log, parseEventLogs } from "viem";
 import { caseRegistryAbi } from "../../chain/abi.js";
 import type { ChainClients } from "../../chain/client.js";
 import type { Db } from "../../db/database.js";
+import type { IndexedEvent } from "./repository.js";
 
-export interface CaseEvent {
-  blockNumber: number;
-  logIndex: number;
-  blockHash: string;
-  txHash: string;
-  blockTime: number;
-  name: string;
-  caseId: string | null;
+/** A CaseRegistry event: an indexed event that may also name a dispute. */
+export interface CaseEvent extends IndexedEvent {
   disputeId: string | null;
-  settlementId: string | null;
-  args: Record<string, unknown>;
-  json: string;
 }
 
 export interface OpenedCase {
@@ -70,39 +62,35 @@ export async function readMediation(
       json: jsonArgs(args),
     });
   }
+  // Read at the event's block: what the event opened, as it was then.
+  const readAt = <T>(e: CaseEvent, functionName: string, args: readonly unknown[]) =>
+    chain.public.readContract({
+      address: chain.contracts.caseRegistry,
+      abi: caseRegistryAbi,
+      functionName,
+      args,
+      blockNumber: BigInt(e.blockNumber),
+    } as never) as Promise<T>;
+  const opened = (name: string) => events.filter((e) => e.name === name);
   const cases = await Promise.all(
-    events
-      .filter((e) => e.name === "CaseOpened")
-      .map(async (e) => {
-        const found = (await chain.public.readContract({
-          address: chain.contracts.caseRegistry,
-          abi: caseRegistryAbi,
-          functionName: "getCase",
-          args: [e.caseId as Hex],
-          blockNumber: BigInt(e.blockNumber),
-        })) as { rules: Record<string, number> };
-        const rules = Object.fromEntries(Object.entries(found.rules).map(([k, v]) => [k, Number(v)]));
-        return { caseId: e.caseId!, rules };
-      }),
+    opened("CaseOpened").map(async (e) => {
+      const found = await readAt<{ rules: Record<string, number> }>(e, "getCase", [e.caseId as Hex]);
+      const rules = Object.fromEntries(Object.entries(found.rules).map(([k, v]) => [k, Number(v)]));
+      return { caseId: e.caseId!, rules };
+    }),
   );
   const disputes = await Promise.all(
-    events
-      .filter((e) => e.name === "DisputeOpened")
-      .map(async (e) => {
-        const found = (await chain.public.readContract({
-          address: chain.contracts.caseRegistry,
-          abi: caseRegistryAbi,
-          functionName: "getDispute",
-          args: [BigInt(e.disputeId!)],
-          blockNumber: BigInt(e.blockNumber),
-        })) as { votesDueAt: number; panelSize: number; quorum: number };
-        return {
-          disputeId: e.disputeId!,
-          votesDueAt: Number(found.votesDueAt),
-          panelSize: Number(found.panelSize),
-          quorum: Number(found.quorum),
-        };
-      }),
+    opened("DisputeOpened").map(async (e) => {
+      const found = await readAt<{ votesDueAt: number; panelSize: number; quorum: number }>(e, "getDispute", [
+        BigInt(e.disputeId!),
+      ]);
+      return {
+        disputeId: e.disputeId!,
+        votesDueAt: Number(found.votesDueAt),
+        panelSize: Number(found.panelSize),
+        quorum: Number(found.quorum),
+      };
+    }),
   );
   return { events, cases, disputes };
 }

@@ -1,12 +1,10 @@
 /** Mediation endpoints: cases, deadlines, standstills (typed data, relay, public query), disputes. */
-import { pipeline } from "node:stream/promises";
 
 import { z } from "zod";
 
 import type { Context } from "../../context.js";
 import { type Endpoint, endpoint, schemas } from "../../http/api.js";
-import { AppError, badRequest, payloadTooLarge } from "../../http/errors.js";
-import { UPLOAD_MEDIA_TYPES } from "../documents/api.js";
+import { UPLOAD_MEDIA_TYPES, documentName, receiveUpload, sendDocument } from "../documents/transfer.js";
 import type { MediationService } from "./service.js";
 
 const accountId = z
@@ -219,14 +217,7 @@ export function mediationEndpoints(context: Context, service: MediationService):
       tags: ["mediation"],
       params: z.object({ disputeId }),
       query: z.object({
-        name: z
-          .string()
-          .min(1, "must not be empty")
-          .max(255, "must be at most 255 characters")
-          .refine(
-            (name) => ![...name].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f" || c === "/" || c === "\\"),
-            "must be a file name without control characters or slashes",
-          ),
+        name: documentName,
       }),
       body: { raw: UPLOAD_MEDIA_TYPES, description: "The resolution's bytes" },
       responses: {
@@ -247,22 +238,10 @@ export function mediationEndpoints(context: Context, service: MediationService):
         415: { description: "UNSUPPORTED_MEDIA_TYPE" },
       },
       handle: async ({ req, res, caller, params, query }) => {
-        try {
-          const declared = req.headers["content-length"];
-          if (declared !== undefined && Number(declared) > maxUploadBytes) throw payloadTooLarge(maxUploadBytes);
-          const stored = await service.uploadResolution(caller.address, BigInt(params.disputeId), {
-            name: query.name,
-            mediaType: req.headers["content-type"]!.split(";")[0]!.trim().toLowerCase(),
-            source: req.iterator({ destroyOnReturn: false }),
-          });
-          return { status: 201, body: stored };
-        } catch (error) {
-          if (!req.complete) res.setHeader("Connection", "close");
-          if (!(error instanceof AppError) && (req.destroyed || !req.complete)) {
-            throw badRequest("REQUEST_ABORTED", "The upload was cut short; nothing was stored.");
-          }
-          throw error;
-        }
+        const stored = await receiveUpload(req, res, maxUploadBytes, (file) =>
+          service.uploadResolution(caller.address, BigInt(params.disputeId), { name: query.name, ...file }),
+        );
+        return { status: 201, body: stored };
       },
     }),
     endpoint({
@@ -277,23 +256,11 @@ export function mediationEndpoints(context: Context, service: MediationService):
         404: { description: "DISPUTE_NOT_FOUND, RESOLUTION_NOT_FOUND" },
       },
       handle: async ({ req, res, caller, params }) => {
-        const opened = await service.openResolution(caller.address, BigInt(params.disputeId), params.documentId);
-        const info = opened.document;
-        res.status(200);
-        res.setHeader("Content-Type", info.mediaType);
-        res.setHeader("Content-Length", String(info.size));
-        res.setHeader("X-Content-Type-Options", "nosniff");
-        res.setHeader("Cache-Control", "private, no-store");
-        res.setHeader("Repr-Digest", `sha-256=:${Buffer.from(info.sha256.slice(2), "hex").toString("base64")}:`);
-        try {
-          await pipeline(async function* () {
-            yield* opened.head;
-            yield* opened.rest;
-          }, res);
-        } catch (error) {
-          if (error instanceof AppError || !req.socket.destroyed) throw error;
-        }
-        return undefined;
+        return sendDocument(
+          req,
+          res,
+          await service.openResolution(caller.address, BigInt(params.disputeId), params.documentId),
+        );
       },
     }),
   ] as Endpoint<never, never, never>[];
