@@ -160,7 +160,9 @@ export async function createGateway(config: Config, options: GatewayOptions = {}
     components,
     endpoints,
     close: async () => {
-      for (const component of components) await component.stop?.();
+      // In reverse order: a component stops before those it depends on (the evidence round before the
+      // documents' crypto pool it stores records through).
+      for (const component of [...components].reverse()) await component.stop?.();
       await db.close();
     },
   };

@@ -100,4 +100,19 @@ describe("gateway: upload crypto pool", function () {
     const data = randomBytes(100 * KiB);
     expect(openAll(key, (await seal(pool, key, data)).blob).equals(data)).to.equal(true);
   });
+
+  it("refuses an upload once closed, starting no worker (one would outlive the gateway's stop)", async () => {
+    const closing = new CryptoPool(1);
+    await seal(closing, randomBytes(32), randomBytes(KiB));
+    await closing.close();
+    const started = (closing as unknown as { workers: unknown[] }).workers;
+    let error: unknown;
+    try {
+      await seal(closing, randomBytes(32), randomBytes(KiB));
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as Error).message).to.contain("pool is closed");
+    expect(started).to.deep.equal([]);
+  });
 });

@@ -79,8 +79,12 @@ export class CryptoPool {
     this.url = new URL(`./crypto-worker${extension}`, import.meta.url);
   }
 
+  private closed = false;
+
   /** The least busy live worker (started on first use; a dead one is replaced). */
   private pick(): PoolWorker {
+    // A worker started after close() would never be terminated (and would keep the process alive).
+    if (this.closed) throw new Error("the upload crypto pool is closed (the gateway is stopping)");
     for (let i = 0; i < this.workers.length; i += 1) {
       if (this.workers[i]!.dead !== undefined) this.workers.splice(i--, 1);
     }
@@ -142,6 +146,7 @@ export class CryptoPool {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     const workers = this.workers.splice(0);
     await Promise.all(workers.map((worker) => worker.worker.terminate()));
   }
