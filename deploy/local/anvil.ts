@@ -3,6 +3,8 @@
  * the gateway tests. Resolves once anvil listens; rejects with its output when it exits first.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 export interface Anvil {
@@ -35,6 +37,29 @@ export class AnvilExitedError extends Error {
   }
 }
 
+const ARCH: Record<string, string> = { x64: "amd64", arm64: "arm64" };
+
+/**
+ * The anvil binary of this platform's package (@foundry-rs/anvil-<os>-<arch>). Not the package's
+ * `node_modules/.bin/anvil` wrapper: on SIGINT the wrapper forwards the signal and exits at once,
+ * while anvil itself may still be writing its state and answering requests — a `stop()` that waits
+ * for the wrapper would return with the chain still up.
+ */
+function anvilBinary(): string {
+  const wrapper = join(process.cwd(), "node_modules", ".bin", "anvil");
+  const arch = ARCH[process.arch];
+  if (arch === undefined) return wrapper;
+  const name = process.platform === "win32" ? "anvil.exe" : "anvil";
+  try {
+    const binary = createRequire(join(process.cwd(), "package.json")).resolve(
+      `@foundry-rs/anvil-${process.platform}-${arch}/bin/${name}`,
+    );
+    return existsSync(binary) ? binary : wrapper;
+  } catch {
+    return wrapper;
+  }
+}
+
 export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   const args = [
     "--host",
@@ -49,7 +74,7 @@ export async function startAnvil(options: AnvilOptions = {}): Promise<Anvil> {
   if (options.stateFile !== undefined) {
     args.push("--state", options.stateFile, "--state-interval", String(options.stateInterval ?? 5));
   }
-  const child = spawn(join(process.cwd(), "node_modules", ".bin", "anvil"), args, {
+  const child = spawn(anvilBinary(), args, {
     stdio: ["ignore", "pipe", "pipe"],
   });
   const port = await new Promise<number>((resolve, reject) => {
