@@ -108,9 +108,21 @@ async function snapshot(url: string, chainUrl: string) {
     ),
     fromBlock: 0n,
   });
+  // The CaseRegistry's facts the gateway records as evidence too: standstill breaches, decided disputes.
+  const mediationFacts = (
+    await Promise.all(
+      [
+        "event StandstillBreached(bytes32 indexed caseId, uint32 indexed creditorId, uint40 occurredAt, bytes32 evidenceHash)",
+        "event DisputeDecided(uint256 indexed disputeId, uint8 outcome, bytes32 resolutionHash, bool applied)",
+      ].map((event) =>
+        chain.getLogs({ address: contracts.caseRegistry, event: parseAbiItem(event) as never, fromBlock: 0n }),
+      ),
+    )
+  ).flat().length;
   return {
     records,
     anchors,
+    mediationFacts,
     contracts,
     mediation,
     payments: paymentEvents.length,
@@ -132,7 +144,8 @@ async function recordsSettled(url: string, chainUrl: string) {
     const agreements = last.records.flatMap((r) => r.agreements).length;
     const recorded = last.records.flatMap((r) => r.documents).filter(([name]) => String(name).endsWith(".json"));
     const evidence = last.records.flatMap((r) => r.evidence);
-    if (recorded.length === 4 * agreements + last.payments && evidence.every(([, state]) => state === "anchored")) {
+    const facts = 4 * agreements + last.payments + last.mediationFacts;
+    if (recorded.length === facts && evidence.every(([, state]) => state === "anchored")) {
       return last;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -207,13 +220,14 @@ describe("npm start and npm run demo: the whole system, kept across a restart", 
     expect(before.records.flatMap((r) => r.agreements)).to.have.length(4);
     expect(before.payments).to.equal(5);
     expect(before.mediation.map(([, status]) => status)).to.deep.equal(["Confirmed"]);
-    // 11 documents the demo uploaded (9, a call note, the committee's written resolution), and 21 records:
-    // 4 agreements × (3 signatures + registration), 5 payments.
+    expect(before.mediationFacts).to.equal(2);
+    // 11 documents the demo uploaded (9, a call note, the committee's written resolution), and 23 records:
+    // 4 agreements × (3 signatures + registration), 5 payments, the standstill breach, the committee's decision.
     expect(before.records.flatMap((r) => r.contents)).to.satisfy(
-      (ok: boolean[]) => ok.length === 11 + 21 && ok.every(Boolean),
+      (ok: boolean[]) => ok.length === 11 + 23 && ok.every(Boolean),
     );
     expect(before.evidenceEvents).to.be.greaterThan(0);
-    expect(before.records.flatMap((r) => r.evidence.map((e) => e[1]))).to.have.length(3 + 21);
+    expect(before.records.flatMap((r) => r.evidence.map((e) => e[1]))).to.have.length(3 + 23);
     await stop();
 
     const second = await start();

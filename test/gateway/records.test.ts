@@ -1,18 +1,24 @@
 /**
  * Case events captured as evidence as they happen: the three parties' signatures of a settlement, its
- * registration, and a payment recorded on chain each become a JSON record stored encrypted in the
- * case, queued and anchored like a lawyer's evidence, verifiable by anyone, and recorded once.
+ * registration, a payment recorded on chain, a standstill breach and a committee decision each become
+ * a JSON record stored encrypted in the case, queued and anchored like a lawyer's evidence, verifiable
+ * by anyone, and recorded once.
  *
  * The gateway runs with its indexer and evidence rounds off; the test runs them by hand.
  */
 import { createHash } from "node:crypto";
 
 import { expect } from "chai";
-import type { Hex } from "viem";
+import { ZeroHash, hexlify, randomBytes } from "ethers";
+import { type Hex, getAddress } from "viem";
 
 import { call, signIn } from "../../protocol/gateway-client.js";
 import { signedPaymentReport } from "../../protocol/payment-reports.js";
 import { grantAnchorer } from "../../deploy/anchorer.js";
+import { CaseType, DEFAULT_RULEBOOKS } from "../../protocol/cases.js";
+import { DisputeSubject, Vote } from "../../protocol/enums.js";
+import { caseRegistryOf } from "../helpers/cases.js";
+import { now } from "../helpers/hejie.js";
 import {
   type Tokens,
   createDraft,
@@ -142,5 +148,66 @@ describe("gateway: case events recorded as evidence", function () {
     });
     expect(report.status).to.equal(200);
     expect(report.body.document.name).to.match(/^signature-(borrower|platform|lawyer)-0x[0-9a-f]{8}\.json$/);
+  });
+
+  it("records a standstill breach and the committee's decision of a dispute, with every vote", async () => {
+    const h = system.hejie;
+    const cases = await caseRegistryOf(h);
+    const rules = { ...DEFAULT_RULEBOOKS.Simple, panelSize: 1, quorum: 1 };
+    await (await cases.connect(h.committee).setRulebook(CaseType.Simple, rules)).wait();
+    const mediationId = hexlify(randomBytes(32));
+    const [borrowerId, platformId, lawyerId, committeeId] = [
+      h.ids.borrower,
+      h.ids.platform,
+      h.ids.lawyer,
+      h.ids.committee,
+    ];
+    await (
+      await cases.connect(h.lawyer).openCase(mediationId, CaseType.Simple, borrowerId, [platformId], lawyerId)
+    ).wait();
+    await (await cases.connect(h.lawyer).addAgreement(mediationId, settlementId)).wait();
+    // The platform's standstill, signed by its key and relayed by the gateway; then a collection call.
+    const typed = await call<{ message: Record<string, unknown> }>(
+      system.url,
+      "GET",
+      `/mediation/cases/${mediationId}/standstills/typed-data?creditorId=${platformId}`,
+      { token: tokens.platform },
+    );
+    const signature = await wallets.platform.signTypedData(typed.body as never);
+    const relayed = await call(system.url, "POST", `/mediation/cases/${mediationId}/standstills`, {
+      token: tokens.platform,
+      json: { standstill: typed.body.message, signature },
+    });
+    expect(relayed.status, JSON.stringify(relayed.body)).to.equal(201);
+    const callNote = hexlify(randomBytes(32));
+    await (await cases.connect(h.borrower).reportCollection(mediationId, platformId, await now(h), callNote)).wait();
+    // A dispute decided by a one-member panel: Terminate.
+    await (
+      await cases
+        .connect(h.borrower)
+        .openDispute(mediationId, settlementId, DisputeSubject.Agreement, 0, ZeroHash, hexlify(randomBytes(32)))
+    ).wait();
+    const disputeId = await cases.disputeCount();
+    const opinion = hexlify(randomBytes(32));
+    const resolution = hexlify(randomBytes(32));
+    await (await cases.connect(h.committee).appointPanel(disputeId, [committeeId])).wait();
+    await (await cases.connect(h.committee).castVote(disputeId, Vote.Terminate, opinion)).wait();
+    await (await cases.connect(h.committee).resolveDispute(disputeId, resolution)).wait();
+
+    await system.gateway.follower.catchUp();
+    expect(await system.gateway.recorder.round()).to.equal(2);
+    expect(await system.gateway.recorder.round()).to.equal(0);
+    const records = await Promise.all((await evidence()).map(recordOf));
+    const caseRegistry = getAddress(await cases.getAddress());
+    const [breach] = records.filter((r) => r.record === "standstill-breach");
+    expect(breach).to.deep.include({ caseId, mediationCaseId: mediationId, contract: caseRegistry, chainId: 31337 });
+    expect(breach!.event).to.deep.include({ creditorId: Number(platformId), evidenceHash: callNote });
+    const [decision] = records.filter((r) => r.record === "dispute-decision");
+    const votes = decision!.votes as { txHash: string }[];
+    expect(decision).to.deep.include({ caseId, settlementId, disputeId: disputeId.toString(), contract: caseRegistry });
+    expect(decision!.event).to.deep.include({ outcome: Vote.Terminate, resolutionHash: resolution, applied: true });
+    expect(votes).to.deep.equal([
+      { memberId: Number(committeeId), vote: Vote.Terminate, opinionHash: opinion, txHash: votes[0]!.txHash },
+    ]);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Case events captured as evidence when they happen (evidence made at the time counts for more in
  * court: DOMAIN.md): each party's signature of a settlement, the settlement's registration on chain,
- * and each payment recorded on chain. Each becomes a small JSON file — the record — stored encrypted
+ * each payment recorded on chain, each standstill breach and each committee decision of a dispute
+ * (with its votes) recorded by the CaseRegistry. Each becomes a small JSON file — the record — stored encrypted
  * as a document of the case (kind `record`, written by the gateway) and queued for anchoring like
  * any evidence, so its court report and `POST /verify` work as for a lawyer's evidence.
  *
@@ -11,7 +12,7 @@
  * recorded once this gateway's report for it, if any, is marked recorded, so the receipt carries it.
  *
  * Exactly once: each record has a key (`signature:<draft>:<role>`, `registration:<id>`,
- * `payment:<id>:<sequence>`); the evidence item and the key are written in one transaction. A crash
+ * `payment:<id>:<sequence>`, `breach:<evidence hash>`, `decision:<dispute id>`); the evidence item and the key are written in one transaction. A crash
  * between storing the file and that transaction leaves an unreferenced encrypted file and the next
  * round writes the record again.
  */
@@ -139,13 +140,86 @@ const SOURCES: { kind: string; pending(db: Db, limit: number, chain: ChainClient
       });
     },
   },
+  {
+    // A collection action during a standstill, recorded in the gateway case of the creditor's (first)
+    // agreement in the mediation case.
+    kind: "standstill-breach",
+    async pending(db, limit, chain) {
+      const rows = await db.all<Row>(
+        `SELECT * FROM (
+           SELECT e.*, (SELECT ag.case_id FROM ix_case_events a
+                          JOIN ix_agreements ag ON ag.settlement_id = a.settlement_id
+                          JOIN cases c ON c.id = ag.case_id
+                         WHERE a.case_id = e.case_id AND a.name = 'AgreementAdded'
+                           AND json_extract(a.args, '$.creditorId') = json_extract(e.args, '$.creditorId')
+                         ORDER BY a.block_number, a.log_index LIMIT 1) AS home
+             FROM ix_case_events e WHERE e.name = 'StandstillBreached')
+          WHERE home IS NOT NULL AND ${notRecorded("'breach:' || json_extract(args, '$.evidenceHash')")}
+          ORDER BY block_number, log_index LIMIT ?`,
+        [limit],
+      );
+      return rows.map((row) => {
+        const event = JSON.parse(String(row.args)) as { evidenceHash: string; creditorId: number };
+        return {
+          key: `breach:${event.evidenceHash}`,
+          caseId: String(row.home) as Hex,
+          name: `breach-${short(row.case_id)}-${event.creditorId}.json`,
+          content: { ...onChain(row, chain, chain.contracts.caseRegistry), mediationCaseId: row.case_id, event },
+        };
+      });
+    },
+  },
+  {
+    // The committee's decision of a dispute, with every vote (dissent included), recorded in the gateway
+    // case of the disputed agreement.
+    kind: "dispute-decision",
+    async pending(db, limit, chain) {
+      const rows = await db.all<Row>(
+        `SELECT e.*, d.settlement_id AS disputed, d.subject, ag.case_id AS home
+           FROM ix_case_events e
+           JOIN ix_disputes d ON d.dispute_id = e.dispute_id
+           JOIN ix_agreements ag ON ag.settlement_id = d.settlement_id
+           JOIN cases c ON c.id = ag.case_id
+          WHERE e.name = 'DisputeDecided' AND ${notRecorded("'decision:' || e.dispute_id")}
+          ORDER BY e.block_number, e.log_index LIMIT ?`,
+        [limit],
+      );
+      return Promise.all(
+        rows.map(async (row) => {
+          const votes = await db.all<Row>(
+            `SELECT member_id, vote, opinion_hash, tx_hash FROM ix_dispute_votes WHERE dispute_id = ?
+              ORDER BY block_number`,
+            [String(row.dispute_id)],
+          );
+          return {
+            key: `decision:${row.dispute_id}`,
+            caseId: String(row.home) as Hex,
+            name: `decision-${row.dispute_id}-${short(row.disputed)}.json`,
+            content: {
+              ...onChain({ ...row, settlement_id: row.disputed ?? null }, chain, chain.contracts.caseRegistry),
+              mediationCaseId: row.case_id,
+              disputeId: row.dispute_id,
+              subject: Number(row.subject),
+              event: JSON.parse(String(row.args)) as unknown,
+              votes: votes.map((v) => ({
+                memberId: Number(v.member_id),
+                vote: Number(v.vote),
+                opinionHash: v.opinion_hash,
+                txHash: v.tx_hash,
+              })),
+            },
+          };
+        }),
+      );
+    },
+  },
 ];
 
-/** Where an indexed event happened. */
-const onChain = (row: Row, chain: ChainClients) => ({
+/** Where an indexed event happened (in the HejieRegistry unless another contract is named). */
+const onChain = (row: Row, chain: ChainClients, contract: Hex = chain.contracts.registry) => ({
   settlementId: row.settlement_id,
   chainId: chain.chain.id,
-  contract: getAddress(chain.contracts.registry),
+  contract: getAddress(contract),
   txHash: row.tx_hash,
   blockNumber: Number(row.block_number),
   logIndex: Number(row.log_index),
