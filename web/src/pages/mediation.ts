@@ -41,72 +41,69 @@ function dueItem(item: DeadlinesView["cases"][number]["due"][number]): HTMLEleme
   );
 }
 
-export async function mediationPage({ main, alive }: PageContext): Promise<void> {
+/** My mediation cases and what is due; both followed, so a case opened meanwhile shows up. */
+export function mediationPage({ main, alive }: PageContext): void {
   if (session.current() === undefined) {
     replace(main, el("h1", {}, t("mediation.title")), signInBox(t("cases.signInFirst")));
     return;
   }
-  const line = statusLine("mediation-list-status");
-  replace(main, el("h1", {}, t("mediation.title")), line);
-  show(line, "pending", t("loading"));
-  let cases: MediationCaseSummary[];
-  let due: DeadlinesView;
-  try {
-    [{ cases }, due] = await Promise.all([
-      api<{ cases: MediationCaseSummary[] }>("GET", "/mediation/cases"),
-      api<DeadlinesView>("GET", "/deadlines?days=60"),
-    ]);
-  } catch (error) {
-    if (alive()) showError(line, error);
-    return;
-  }
-  if (!alive()) return;
+  const roles = (list: string[]) => list.map((r) => label("mrole", r)).join(" · ");
+  const due = (answer: { value: DeadlinesView } | { error: unknown }): Node => {
+    if ("error" in answer) return refusal(answer.error, "due-status");
+    if (answer.value.cases.length === 0) {
+      return el("p", { class: "empty", "data-testid": "nothing-due" }, t("mediation.nothingDue"));
+    }
+    return el(
+      "ul",
+      { class: "due-list", "data-testid": "due-list" },
+      answer.value.cases.map((c) =>
+        el(
+          "li",
+          {},
+          el("a", { href: `#/mediation/${c.caseId}` }, t("mediation.case", { id: short(c.caseId) })),
+          el("ul", {}, c.due.map(dueItem)),
+        ),
+      ),
+    );
+  };
+  const cases = (answer: { value: { cases: MediationCaseSummary[] } } | { error: unknown }): Node => {
+    if ("error" in answer) return refusal(answer.error, "mediation-list-status");
+    if (answer.value.cases.length === 0) {
+      return el("p", { class: "empty", "data-testid": "no-mediation-cases" }, t("mediation.none"));
+    }
+    return el(
+      "ul",
+      { class: "case-list", "data-testid": "mediation-list" },
+      answer.value.cases.map((c) =>
+        el(
+          "li",
+          { "data-testid": "mediation-item", "data-case": c.caseId, "data-status": c.status },
+          el(
+            "a",
+            { href: `#/mediation/${c.caseId}`, class: "case-link" },
+            el("strong", {}, label("caseStatus", c.status)),
+            el(
+              "span",
+              { class: "meta" },
+              t("mediation.case", { id: short(c.caseId) }),
+              " · ",
+              t("cases.opened", { when: when(c.openedAt) }),
+              " · ",
+              t("mediation.yourRoles", { roles: roles(c.yourRoles) }),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
   replace(
     main,
     el("h1", {}, t("mediation.title")),
     el("p", { class: "lead" }, t("mediation.lead")),
-    el("h2", {}, t("mediation.due")),
-    due.cases.length === 0
-      ? el("p", { class: "empty", "data-testid": "nothing-due" }, t("mediation.nothingDue"))
-      : el(
-          "ul",
-          { class: "due-list", "data-testid": "due-list" },
-          due.cases.map((c) =>
-            el(
-              "li",
-              {},
-              el("a", { href: `#/mediation/${c.caseId}` }, t("mediation.case", { id: short(c.caseId) })),
-              el("ul", {}, c.due.map(dueItem)),
-            ),
-          ),
-        ),
     el("h2", {}, t("mediation.cases")),
-    cases.length === 0
-      ? el("p", { class: "empty", "data-testid": "no-mediation-cases" }, t("mediation.none"))
-      : el(
-          "ul",
-          { class: "case-list", "data-testid": "mediation-list" },
-          cases.map((c) =>
-            el(
-              "li",
-              { "data-testid": "mediation-item", "data-case": c.caseId, "data-status": c.status },
-              el(
-                "a",
-                { href: `#/mediation/${c.caseId}`, class: "case-link" },
-                el("strong", {}, label("caseStatus", c.status)),
-                el(
-                  "span",
-                  { class: "meta" },
-                  t("mediation.case", { id: short(c.caseId) }),
-                  " · ",
-                  t("cases.opened", { when: when(c.openedAt) }),
-                  " · ",
-                  t("mediation.yourRoles", { roles: c.yourRoles.map((r) => label("mrole", r)).join(" · ") }),
-                ),
-              ),
-            ),
-          ),
-        ),
+    following("/mediation/cases", { "data-testid": "mediation-cases" }, cases, { alive, stopOn: final }),
+    el("h2", {}, t("mediation.due")),
+    following("/deadlines?days=60", { "data-testid": "mediation-due" }, due, { alive, stopOn: final }),
   );
 }
 
