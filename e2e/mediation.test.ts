@@ -8,7 +8,8 @@
  * Covered: each platform signs its standstill in its wallet (EIP-712, relayed by the gateway) and the
  * page shows it recorded, and `GET /standstills` says so; the mediator sees what is due and starts the
  * mediation (a wallet transaction) and the status changes on the page; the borrower opens a dispute
- * about an agreement; the committee member sees it on `#/disputes`, appoints itself as the panel,
+ * about an agreement; the committee member sees it on `#/disputes`, appoints itself as the panel
+ * (after a panel of the wrong size, which the chain refuses and the page explains),
  * votes Terminate, uploads the written resolution and decides: the page shows the outcome and the
  * resolution matching, and the agreement is Terminated on chain; a wallet that is no party sees no
  * mediation data, a sentence instead.
@@ -162,6 +163,15 @@ describe("portal (browser): mediation and the committee", function () {
     await committee.page.click(`${listed} a`);
     await committee.page.waitForSelector("[data-testid=dispute-status][data-status=Open]", WAIT);
     expect(await committee.page.inputValue("[data-testid=panel-input]")).to.equal(String(ids.committee));
+    // A panel of two where the rulebook says one: the chain refuses, and the page says why (the
+    // CaseRegistry's custom error, decoded from the revert data the wallet returned).
+    await committee.page.fill("[data-testid=panel-input]", `${ids.committee}, ${ids.borrower}`);
+    await committee.page.click("[data-testid=appoint-panel]");
+    await committee.page.waitForSelector("[data-testid=dispute-action-status][data-kind=error]", WAIT);
+    expect(await committee.page.textContent("[data-testid=dispute-action-status]")).to.equal(
+      "合议组人数须与规则规定的人数一致。",
+    );
+    await committee.page.fill("[data-testid=panel-input]", String(ids.committee));
     await committee.page.click("[data-testid=appoint-panel]");
     await committee.page.waitForSelector("[data-testid=vote-choice]", WAIT);
     await committee.page.selectOption("[data-testid=vote-choice]", "Terminate");
