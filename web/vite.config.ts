@@ -13,6 +13,8 @@ const apiPaths = [
   "/chain",
   "/payments",
   "/health",
+  "/agreements",
+  "/portfolio",
   "/mediation",
   "/deadlines",
   "/standstills",
