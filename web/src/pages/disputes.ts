@@ -220,6 +220,7 @@ function committeeActions(view: DisputeView, line: HTMLElement): HTMLElement | f
   const mine = me.accountId;
   const onPanel = mine !== undefined && view.panel.includes(mine);
   const parts: HTMLElement[] = [];
+  const step = (...children: HTMLElement[]) => parts.push(el("div", { class: "committee-step" }, children));
   if (view.panel.length === 0) {
     const members = el("input", {
       "data-testid": "panel-input",
@@ -227,7 +228,7 @@ function committeeActions(view: DisputeView, line: HTMLElement): HTMLElement | f
       inputmode: "numeric",
       spellcheck: "false",
     });
-    parts.push(
+    step(
       el(
         "label",
         { class: "field" },
@@ -254,7 +255,7 @@ function committeeActions(view: DisputeView, line: HTMLElement): HTMLElement | f
         .map((name) => el("option", { value: name }, label("vote", name))),
     );
     const opinion = el("textarea", { rows: 3, "data-testid": "vote-opinion", maxlength: "4000" });
-    parts.push(
+    step(
       el("label", { class: "field" }, el("span", {}, t("dispute.yourVote")), choice),
       el(
         "label",
@@ -286,7 +287,7 @@ function committeeActions(view: DisputeView, line: HTMLElement): HTMLElement | f
         showError(line, error);
       }
     };
-    parts.push(
+    step(
       el(
         "div",
         { class: "upload" },
@@ -301,7 +302,7 @@ function committeeActions(view: DisputeView, line: HTMLElement): HTMLElement | f
     // The decision records the written resolution's SHA-256: the latest one uploaded.
     const latest = view.resolutionDocuments.at(-1);
     if (latest !== undefined && view.votes.some((v) => v.vote !== null)) {
-      parts.push(
+      step(
         el("p", { class: "hint" }, t("dispute.decideHint", { name: latest.name })),
         txButton(t("dispute.decide"), "decide", line, () => ({
           functionName: "resolveDispute",
