@@ -174,6 +174,17 @@ describe("portal (browser): mediation and the committee", function () {
     await committee.page.fill("[data-testid=panel-input]", String(ids.committee));
     await committee.page.click("[data-testid=appoint-panel]");
     await committee.page.waitForSelector("[data-testid=vote-choice]", WAIT);
+    // Appointed: once indexed, the list marks the dispute as awaiting this member's vote.
+    const token = await signIn(system.url, wallets.committee);
+    const yourTurn = async () =>
+      (
+        await call<{ disputes: { disputeId: string; yourTurn: boolean }[] }>(system.url, "GET", "/disputes", { token })
+      ).body.disputes.find((d) => d.disputeId === disputeId)?.yourTurn;
+    for (let polls = 0; (await yourTurn()) !== true; polls++) {
+      if (polls > 300) throw new Error("the dispute never became the member's turn");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await screenshot(committee.page, "23b-dispute-to-vote-zh");
     await committee.page.selectOption("[data-testid=vote-choice]", "Terminate");
     await committee.page.fill("[data-testid=vote-opinion]", "The schedule is not the one the parties agreed.");
     await committee.page.click("[data-testid=cast-vote]");
