@@ -15,7 +15,7 @@ import { label, t } from "../i18n.js";
 import type { PageContext } from "../main.js";
 import { accountName, txButton } from "../parts/chain-action.js";
 import { following } from "../parts/follow.js";
-import { fact, final, refusal, stateLine, when } from "../parts/view.js";
+import { card, fact, final, listOr, refusal, stateLine, when } from "../parts/view.js";
 import { session } from "../session.js";
 import { signInBox } from "../sign-in.js";
 import { show, showError, statusLine } from "../status.js";
@@ -127,37 +127,28 @@ function disputeView(view: DisputeView, line: HTMLElement): Node {
         fact(t("dispute.rules"), t("dispute.rulesText", { size: view.panelSize, quorum: view.quorum })),
       ),
     ),
-    el(
-      "section",
-      { class: "card" },
-      el("h2", {}, t("dispute.panel")),
-      view.panel.length === 0
-        ? el("p", { class: "empty", "data-testid": "no-panel" }, t("dispute.noPanel"))
-        : el(
-            "ul",
-            { class: "parties", "data-testid": "votes" },
-            view.votes.map((v) => {
-              const dissent =
-                view.outcome !== null && v.vote !== null && v.vote !== view.outcome && v.vote !== "Abstain";
-              return el(
-                "li",
-                {
-                  "data-testid": "vote",
-                  "data-member": String(v.memberId),
-                  "data-vote": v.vote ?? "none",
-                  "data-dissent": String(dissent),
-                },
-                el("strong", {}, accountName(v.memberId)),
-                el(
-                  "span",
-                  {},
-                  v.vote === null ? t("dispute.notVoted") : label("vote", v.vote),
-                  v.at !== null && ` · ${when(v.at)}`,
-                  dissent && ` · ${t("dispute.dissent")}`,
-                ),
-              );
-            }),
+    card(
+      t("dispute.panel"),
+      listOr(view.votes, t("dispute.noPanel"), "parties", (v) => {
+        const dissent = view.outcome !== null && v.vote !== null && v.vote !== view.outcome && v.vote !== "Abstain";
+        return el(
+          "li",
+          {
+            "data-testid": "vote",
+            "data-member": String(v.memberId),
+            "data-vote": v.vote ?? "none",
+            "data-dissent": String(dissent),
+          },
+          el("strong", {}, accountName(v.memberId)),
+          el(
+            "span",
+            {},
+            v.vote === null ? t("dispute.notVoted") : label("vote", v.vote),
+            v.at !== null && ` · ${when(v.at)}`,
+            dissent && ` · ${t("dispute.dissent")}`,
           ),
+        );
+      }),
       nonZero.length > 0 &&
         el(
           "p",
@@ -167,10 +158,8 @@ function disputeView(view: DisputeView, line: HTMLElement): Node {
           nonZero.map(([name, n]) => `${label("vote", name)} ${n}`).join(" · "),
         ),
     ),
-    el(
-      "section",
-      { class: "card" },
-      el("h2", {}, t("dispute.resolutions")),
+    card(
+      t("dispute.resolutions"),
       view.resolutionHash !== null &&
         el(
           "p",
@@ -179,34 +168,28 @@ function disputeView(view: DisputeView, line: HTMLElement): Node {
           " ",
           el("code", { class: "mono" }, view.resolutionHash),
         ),
-      view.resolutionDocuments.length === 0
-        ? el("p", { class: "empty" }, t("dispute.noResolutions"))
-        : el(
-            "ul",
-            { class: "documents" },
-            view.resolutionDocuments.map((d) =>
-              el(
-                "li",
-                { "data-testid": "resolution-doc", "data-matches": String(d.matches) },
-                el("strong", {}, d.name),
-                " ",
-                el("span", { class: "meta" }, d.matches ? t("dispute.matches") : t("dispute.notRecorded")),
-                " ",
-                el(
-                  "button",
-                  {
-                    type: "button",
-                    class: "link",
-                    onclick: () =>
-                      void download(`/disputes/${view.disputeId}/resolutions/${d.documentId}`)
-                        .then((blob) => saveAs(blob, d.name))
-                        .catch((error: unknown) => showError(line, error)),
-                  },
-                  t("dispute.download"),
-                ),
-              ),
-            ),
+      listOr(view.resolutionDocuments, t("dispute.noResolutions"), "documents", (d) =>
+        el(
+          "li",
+          { "data-testid": "resolution-doc", "data-matches": String(d.matches) },
+          el("strong", {}, d.name),
+          " ",
+          el("span", { class: "meta" }, d.matches ? t("dispute.matches") : t("dispute.notRecorded")),
+          " ",
+          el(
+            "button",
+            {
+              type: "button",
+              class: "link",
+              onclick: () =>
+                void download(`/disputes/${view.disputeId}/resolutions/${d.documentId}`)
+                  .then((blob) => saveAs(blob, d.name))
+                  .catch((error: unknown) => showError(line, error)),
+            },
+            t("dispute.download"),
           ),
+        ),
+      ),
     ),
     committeeActions(view, line),
   );

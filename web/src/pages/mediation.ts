@@ -15,7 +15,7 @@ import { type Key, has, label, t } from "../i18n.js";
 import type { PageContext } from "../main.js";
 import { accountName, txButton } from "../parts/chain-action.js";
 import { following } from "../parts/follow.js";
-import { fact, final, refusal, stateLine, when } from "../parts/view.js";
+import { card, fact, final, listOr, refusal, stateLine, when } from "../parts/view.js";
 import { session } from "../session.js";
 import { signInBox } from "../sign-in.js";
 import { show, showError, statusLine } from "../status.js";
@@ -23,6 +23,7 @@ import type { DeadlinesView, Hex, MediationCaseSummary, MediationCaseView, Stand
 import { ensureAccount, signTypedData } from "../wallet.js";
 
 const ENDED = new Set(["Closed", "MediationFailed", "ReferredToLitigation", "Confirmed", "ConfirmationRefused"]);
+const rolesText = (roles: string[]) => roles.map((r) => label("mrole", r)).join(" · ");
 
 /** One due item as a sentence: who must do what by when; overdue ones are marked. */
 function dueItem(item: DeadlinesView["cases"][number]["due"][number]): HTMLElement {
@@ -36,7 +37,7 @@ function dueItem(item: DeadlinesView["cases"][number]["due"][number]): HTMLEleme
     { class: item.overdue ? "overdue" : undefined, "data-testid": "due-item", "data-overdue": String(item.overdue) },
     text,
     " ",
-    el("span", { class: "meta" }, item.roles.map((r) => label("mrole", r)).join(" · ")),
+    el("span", { class: "meta" }, rolesText(item.roles)),
     item.overdue && el("strong", { class: "badge" }, ` ${t("due.overdue")}`),
   );
 }
@@ -47,7 +48,6 @@ export function mediationPage({ main, alive }: PageContext): void {
     replace(main, el("h1", {}, t("mediation.title")), signInBox(t("cases.signInFirst")));
     return;
   }
-  const roles = (list: string[]) => list.map((r) => label("mrole", r)).join(" · ");
   const due = (answer: { value: DeadlinesView } | { error: unknown }): Node => {
     if ("error" in answer) return refusal(answer.error, "due-status");
     if (answer.value.cases.length === 0) {
@@ -89,7 +89,7 @@ export function mediationPage({ main, alive }: PageContext): void {
               " · ",
               t("cases.opened", { when: when(c.openedAt) }),
               " · ",
-              t("mediation.yourRoles", { roles: roles(c.yourRoles) }),
+              t("mediation.yourRoles", { roles: rolesText(c.yourRoles) }),
             ),
           ),
         ),
@@ -142,11 +142,7 @@ function caseView(view: MediationCaseView, line: HTMLElement): Node {
       "section",
       { class: "card" },
       stateLine("mediation-status", view.status, label("caseStatus", view.status)),
-      el(
-        "p",
-        { class: "meta" },
-        t("mediation.yourRoles", { roles: view.yourRoles.map((r) => label("mrole", r)).join(" · ") }),
-      ),
+      el("p", { class: "meta" }, t("mediation.yourRoles", { roles: rolesText(view.yourRoles) })),
       el(
         "dl",
         { class: "facts" },
@@ -156,87 +152,63 @@ function caseView(view: MediationCaseView, line: HTMLElement): Node {
       ),
       actions(view, line, roles, mineAsCreditor, ended),
     ),
-    el(
-      "section",
-      { class: "card" },
-      el("h2", {}, t("mediation.creditors")),
-      el(
-        "ul",
-        { class: "parties" },
-        view.creditors.map((c) =>
+    card(
+      t("mediation.creditors"),
+      listOr(view.creditors, "", "parties", (c) =>
+        el(
+          "li",
+          {
+            "data-testid": "creditor",
+            "data-account": String(c.accountId),
+            "data-standstill": c.standstill === null ? "none" : "recorded",
+          },
+          el("strong", {}, accountName(c.accountId)),
           el(
-            "li",
-            {
-              "data-testid": "creditor",
-              "data-account": String(c.accountId),
-              "data-standstill": c.standstill === null ? "none" : "recorded",
-            },
-            el("strong", {}, accountName(c.accountId)),
-            el(
-              "span",
-              {},
-              c.standstill === null
-                ? t("mediation.noStandstill")
-                : t("mediation.standstillUntil", { from: when(c.standstill.from), until: when(c.standstill.until) }),
-              " · ",
-              t("mediation.breaches", { n: c.breaches }),
-              c.joinedApplication && ` · ${t("mediation.joined")}`,
-              c.counselId !== null && ` · ${t("mediation.counsel", { id: c.counselId })}`,
-            ),
+            "span",
+            {},
+            c.standstill === null
+              ? t("mediation.noStandstill")
+              : t("mediation.standstillUntil", { from: when(c.standstill.from), until: when(c.standstill.until) }),
+            " · ",
+            t("mediation.breaches", { n: c.breaches }),
+            c.joinedApplication && ` · ${t("mediation.joined")}`,
+            c.counselId !== null && ` · ${t("mediation.counsel", { id: c.counselId })}`,
           ),
         ),
       ),
     ),
-    el(
-      "section",
-      { class: "card" },
-      el("h2", {}, t("mediation.agreements")),
-      view.agreements.length === 0
-        ? el("p", { class: "empty" }, t("mediation.noAgreements"))
-        : el(
-            "ul",
-            { class: "agreements" },
-            view.agreements.map((settlementId) =>
-              el(
-                "li",
-                { "data-testid": "mediation-agreement", "data-settlement": settlementId },
-                el("code", { title: settlementId }, short(settlementId, 10)),
-                !ended &&
-                  ["borrower", "creditor", "coordinator"].some((r) => roles.has(r)) &&
-                  disputeForm(view.caseId, settlementId, line),
-              ),
-            ),
-          ),
+    card(
+      t("mediation.agreements"),
+      listOr(view.agreements, t("mediation.noAgreements"), "agreements", (settlementId) =>
+        el(
+          "li",
+          { "data-testid": "mediation-agreement", "data-settlement": settlementId },
+          el("code", { title: settlementId }, short(settlementId, 10)),
+          !ended &&
+            ["borrower", "creditor", "coordinator"].some((r) => roles.has(r)) &&
+            disputeForm(view.caseId, settlementId, line),
+        ),
+      ),
     ),
-    el(
-      "section",
-      { class: "card" },
-      el("h2", {}, t("mediation.deadlines")),
+    card(
+      t("mediation.deadlines"),
       deadlines.length === 0
         ? el("p", { class: "empty" }, t("mediation.noDeadlines"))
         : el("dl", { class: "facts", "data-testid": "mediation-deadlines" }, [
             ...deadlines.map(([name, at]) => fact(label("deadline", name), when(at))),
           ]),
     ),
-    el(
-      "section",
-      { class: "card" },
-      el("h2", {}, t("mediation.standstills")),
-      view.standstills.length === 0
-        ? el("p", { class: "empty" }, t("mediation.noStandstills"))
-        : el(
-            "ul",
-            { class: "recorded" },
-            view.standstills.map((s) =>
-              el(
-                "li",
-                { "data-testid": "standstill-recorded", "data-creditor": String(s.creditorId) },
-                t("mediation.standstillRecorded", { who: accountName(s.creditorId), until: when(s.until) }),
-                " ",
-                el("code", { class: "meta", title: s.txHash }, short(s.txHash)),
-              ),
-            ),
-          ),
+    card(
+      t("mediation.standstills"),
+      listOr(view.standstills, t("mediation.noStandstills"), "recorded", (s) =>
+        el(
+          "li",
+          { "data-testid": "standstill-recorded", "data-creditor": String(s.creditorId) },
+          t("mediation.standstillRecorded", { who: accountName(s.creditorId), until: when(s.until) }),
+          " ",
+          el("code", { class: "meta", title: s.txHash }, short(s.txHash)),
+        ),
+      ),
     ),
   );
 }

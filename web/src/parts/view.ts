@@ -4,7 +4,7 @@
  * sentence (403 and 404 are final: the section stops asking).
  */
 import { ApiError } from "../api.js";
-import { el } from "../dom.js";
+import { type Child, el } from "../dom.js";
 import { errorText } from "../errors.js";
 import { dateTime } from "../format.js";
 
@@ -25,3 +25,16 @@ export const final = (error: unknown): boolean =>
 
 export const refusal = (error: unknown, testId: string): HTMLElement =>
   el("p", { class: "status error", "data-kind": "error", "data-testid": testId }, errorText(error));
+
+/** A card: a section with its title. */
+export const card = (title: string, ...children: Child[]): HTMLElement =>
+  el("section", { class: "card" }, el("h2", {}, title), ...children);
+
+/** The items as a list (`ul.<listClass>`), or a sentence saying there are none. */
+export const listOr = <T>(
+  items: readonly T[],
+  empty: string,
+  listClass: string,
+  item: (value: T) => HTMLElement,
+): HTMLElement =>
+  items.length === 0 ? el("p", { class: "empty" }, empty) : el("ul", { class: listClass }, items.map(item));
