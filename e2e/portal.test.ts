@@ -20,8 +20,8 @@
 import { createHash, randomBytes } from "node:crypto";
 
 import { expect } from "chai";
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { type Hex, type LocalAccount, keccak256, toHex } from "viem";
+import type { Page, Request } from "playwright-core";
+import { type Hex, keccak256, toHex } from "viem";
 
 import { grantAnchorer } from "../deploy/anchorer.js";
 import { call, signIn } from "../protocol/gateway-client.js";
@@ -38,11 +38,8 @@ import {
   waitForDraft,
 } from "../test/gateway/agreements-fixture.js";
 import { type System, startSystem, wallets } from "../test/gateway/harness.js";
-import { PHONE, SCREENSHOTS, launchChromium, screenshot } from "./browser.js";
-import { type WalletRequest, injectOtherWallet, injectWallet } from "./wallet.js";
-
-/** How long a page may take to show what it is waiting for (a bound, not an assertion on speed). */
-const WAIT = { timeout: 90_000 };
+import { SCREENSHOTS, screenshot } from "./browser.js";
+import { People, WAIT, signInThroughPage } from "./people.js";
 
 /** End of day, China Standard Time, `months` calendar months from today (negative: in the past). */
 function endOfDayInMonths(months: number): number {
@@ -56,11 +53,10 @@ const sha256Of = (bytes: Buffer) => `0x${createHash("sha256").update(bytes).dige
 describe("portal (browser)", function () {
   this.timeout(600_000);
   let system: System;
-  let browser: Browser;
   let caseId: Hex;
   let settlementId: Hex;
   let draftId: string;
-  const contexts: BrowserContext[] = [];
+  let people: People;
   const CASE_TITLE = "Renovation loan"; // what openCase names it
   const FIRST_DUE = endOfDayInMonths(-2);
   const SECOND_DUE = endOfDayInMonths(-1);
@@ -105,34 +101,15 @@ describe("portal (browser)", function () {
       });
       if (signed.status !== 201) throw new Error(`signature: ${JSON.stringify(signed.body)}`);
     }
-    browser = await launchChromium();
+    people = await People.of(system);
   });
 
   after(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
+    await people?.close();
     await system?.stop();
   });
 
-  /**
-   * A browser context (a person) with `account`'s wallet; the page opened at the portal. While
-   * `wallet.declining` is true the wallet refuses to sign, as a person pressing "Reject" would.
-   */
-  async function person(
-    account: LocalAccount,
-    options: { phone?: boolean; otherWallet?: string } = {},
-  ): Promise<{ page: Page; walletLog: WalletRequest[]; wallet: { declining: boolean } }> {
-    const context = await browser.newContext(
-      options.phone === true ? PHONE : { viewport: { width: 1280, height: 900 } },
-    );
-    contexts.push(context);
-    const wallet = { declining: false };
-    const walletLog = await injectWallet(context, account, { chainId: 31337, decline: () => wallet.declining });
-    if (options.otherWallet !== undefined) await injectOtherWallet(context, options.otherWallet);
-    const page = await context.newPage();
-    await page.goto(`${system.url}/portal/`);
-    return { page, walletLog, wallet };
-  }
+  const person: People["person"] = (account, options) => people.person(account, options);
 
   /**
    * The platform's payment system reports instalment `sequence` (5,000 yuan) paid at `paidAt`
@@ -158,11 +135,6 @@ describe("portal (browser)", function () {
         throw new Error(`payment report: ${JSON.stringify(state.body)}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-  }
-
-  async function signInThroughPage(page: Page): Promise<void> {
-    await page.click("[data-testid=sign-in]");
-    await page.waitForSelector("[data-testid=signed-in-as]", WAIT);
   }
 
   async function openTheCase(page: Page, id: Hex = caseId): Promise<void> {

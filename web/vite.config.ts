@@ -5,7 +5,21 @@
 import { defineConfig } from "vite";
 
 const gateway = "http://127.0.0.1:8080";
-const apiPaths = ["/auth", "/cases", "/verify", "/evidence", "/chain", "/payments", "/health"];
+const apiPaths = [
+  "/auth",
+  "/cases",
+  "/verify",
+  "/evidence",
+  "/chain",
+  "/payments",
+  "/health",
+  "/agreements",
+  "/portfolio",
+  "/mediation",
+  "/deadlines",
+  "/standstills",
+  "/disputes",
+];
 
 export default defineConfig({
   base: "/portal/",

@@ -1,9 +1,10 @@
 /**
  * Every failure as a sentence in the reader's language: the gateway's error codes (docs/api.md and the
  * components' READMEs) map to `error.<CODE>` keys; the wallet's refusals and network failures have
- * their own. An unknown code still reads as a sentence (by its HTTP status), never as a bare code.
+ * their own; a transaction the chain refused reads as its CaseRegistry error (`revert.<Error>`). An unknown code still reads as a sentence (by its HTTP status), never as a bare code.
  */
 import { ApiError, NetworkError } from "./api.js";
+import { ChainRefusedError } from "./cases-chain.js";
 import { has, t } from "./i18n.js";
 import { NoWalletError, OtherAccountError, WalletError } from "./wallet.js";
 
@@ -18,6 +19,10 @@ export function errorText(error: unknown): string {
     return t("error.refused");
   }
   if (error instanceof NetworkError) return t("error.network");
+  if (error instanceof ChainRefusedError) {
+    const key = `revert.${error.errorName ?? ""}`;
+    return has(key) ? t(key) : t("error.chainRefused");
+  }
   if (error instanceof NoWalletError) return t("error.noWallet");
   if (error instanceof OtherAccountError) return t("error.otherAccount");
   if (error instanceof WalletError) {

@@ -1,8 +1,9 @@
 /**
  * The portal: a header (pages, language, the signed-in wallet) and one page at a time, chosen by the
  * URL's fragment: `#/` home, `#/cases` my cases, `#/cases/<id>` one case, `#/portfolio` a platform's
- * portfolio, `#/verify` verify a file, `#/documents/<case>/<document>` one document (for a disclosure
- * grant's holder).
+ * portfolio, `#/mediation` my mediation cases and what is due, `#/mediation/<caseId>` one mediation
+ * case, `#/disputes` the committee's disputes, `#/disputes/<id>` one dispute, `#/verify` verify a
+ * file, `#/documents/<case>/<document>` one document (for a disclosure grant's holder).
  */
 import "./style.css";
 
@@ -10,10 +11,13 @@ import { el, replace } from "./dom.js";
 import { label, lang, onLangChange, setLang, t } from "./i18n.js";
 import { casePage } from "./pages/case.js";
 import { casesPage } from "./pages/cases.js";
+import { disputePage, disputesPage } from "./pages/disputes.js";
 import { documentPage } from "./pages/document.js";
 import { homePage } from "./pages/home.js";
+import { mediationCasePage, mediationPage } from "./pages/mediation.js";
 import { portfolioPage } from "./pages/portfolio.js";
 import { verifyPage } from "./pages/verify.js";
+import { api } from "./api.js";
 import { session } from "./session.js";
 import { signOut } from "./sign-in.js";
 import { short } from "./format.js";
@@ -33,6 +37,10 @@ const routes: [RegExp, Page][] = [
   [/^\/cases\/?$/, casesPage],
   [/^\/cases\/(0x[0-9a-fA-F]{64})\/?$/, casePage],
   [/^\/portfolio\/?$/, portfolioPage],
+  [/^\/mediation\/?$/, mediationPage],
+  [/^\/mediation\/(0x[0-9a-fA-F]{64})\/?$/, mediationCasePage],
+  [/^\/disputes\/?$/, disputesPage],
+  [/^\/disputes\/(\d{1,20})\/?$/, disputePage],
   [/^\/verify\/?$/, verifyPage],
   [/^\/documents\/(0x[0-9a-fA-F]{64})\/(0x[0-9a-fA-F]{64})\/?$/, documentPage],
 ];
@@ -55,6 +63,10 @@ function header(): HTMLElement {
       link("#/cases", t("nav.cases"), route.startsWith("/cases")),
       // Only a platform has a portfolio: the page is offered to platforms' keys alone.
       current?.role === "PLATFORM" && link("#/portfolio", t("nav.portfolio"), route.startsWith("/portfolio")),
+      // Mediation cases are members' (a key of an active account); disputes the committee's, and
+      // offered to a party once it has one.
+      current?.role !== undefined && link("#/mediation", t("nav.mediation"), route.startsWith("/mediation")),
+      disputesLink(current?.role, current?.token, link("#/disputes", t("nav.disputes"), route.startsWith("/disputes"))),
       link("#/verify", t("nav.verify"), route.startsWith("/verify")),
     ),
     el(
@@ -82,6 +94,26 @@ function header(): HTMLElement {
         el("button", { type: "button", class: "link", onclick: () => void signOut() }, t("auth.signOut")),
     ),
   );
+}
+
+/** Whether the session's member has disputes (asked at most once a minute): a party sees the link then. */
+const hasDisputes = new Map<string, { at: number; answer: Promise<boolean> }>();
+
+function disputesLink(role: string | undefined, token: string | undefined, link: HTMLElement): HTMLElement | false {
+  if (role === undefined || token === undefined) return false;
+  if (role === "COMMITTEE") return link;
+  let known = hasDisputes.get(token);
+  if (known === undefined || Date.now() - known.at > 60_000) {
+    const answer = api<{ disputes: unknown[] }>("GET", "/disputes?state=all").then(
+      (reply) => reply.disputes.length > 0,
+      () => false,
+    );
+    known = { at: Date.now(), answer };
+    hasDisputes.set(token, known);
+  }
+  link.hidden = true;
+  void known.answer.then((has) => (link.hidden = !has));
+  return link;
 }
 
 export function render(): void {

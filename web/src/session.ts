@@ -8,6 +8,8 @@ export interface Session {
   expiresAt: number;
   /** The key's role on chain (BORROWER, PLATFORM, LAWYER, …), if any. */
   role?: string;
+  /** The member account the key belongs to on chain (mediation cases and panels name accounts). */
+  accountId?: number;
 }
 
 const KEY = "hejie.session";

@@ -11,7 +11,7 @@ import { type WalletInfo, connect, signMessage, wallets } from "./wallet.js";
 
 interface Me {
   address: `0x${string}`;
-  key: { role?: string; status: string };
+  key: { role?: string; status: string; accountId?: number };
 }
 
 export async function signIn(line: HTMLElement, wallet: WalletInfo | undefined = wallets()[0]): Promise<void> {
@@ -29,7 +29,12 @@ export async function signIn(line: HTMLElement, wallet: WalletInfo | undefined =
     const base = { token: signed.token, address: signed.address, expiresAt: signed.expiresAt };
     session.set(base);
     const me = await api<Me>("GET", "/auth/me");
-    session.set({ ...base, role: me.key.status === "Active" ? me.key.role : undefined });
+    const active = me.key.status === "Active";
+    session.set({
+      ...base,
+      role: active ? me.key.role : undefined,
+      accountId: active && me.key.accountId !== 0 ? me.key.accountId : undefined,
+    });
   } catch (error) {
     showError(line, error);
   }

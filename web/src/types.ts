@@ -149,3 +149,92 @@ export interface TimelineEntry {
   txHash: Hex;
   details: Record<string, unknown>;
 }
+
+/** `GET /mediation/cases`: the caller's mediation cases on the CaseRegistry. */
+export interface MediationCaseSummary {
+  caseId: Hex;
+  caseType: number;
+  status: string;
+  borrowerId: number;
+  coordinatorId: number;
+  mediatorId: number;
+  openedAt: number;
+  yourRoles: string[];
+}
+
+/** `GET /mediation/cases/:caseId`: the case as the chain has it, with the indexer's standstills. */
+export interface MediationCaseView {
+  caseId: Hex;
+  caseType: number;
+  status: string;
+  yourRoles: string[];
+  parties: { borrowerId: number; coordinatorId: number; mediatorId: number };
+  creditors: {
+    accountId: number;
+    counselId: number | null;
+    agreementCount: number;
+    joinedApplication: boolean;
+    standstill: { from: number; until: number } | null;
+    breaches: number;
+  }[];
+  borrowerJoinedApplication: boolean;
+  agreements: Hex[];
+  times: Record<string, number | null>;
+  deadlines: Record<string, number | null>;
+  standstills: { creditorId: number; from?: number; until: number; txHash: Hex; blockNumber?: number }[];
+}
+
+/** `GET /deadlines`: what is due per case, per role. */
+export interface DeadlinesView {
+  asOf: number;
+  cases: {
+    caseId: Hex;
+    status: string;
+    yourRoles: string[];
+    due: { deadline: string; action: string; dueAt: number; roles: string[]; overdue: boolean }[];
+  }[];
+}
+
+/** `GET /mediation/cases/:caseId/standstills/typed-data`. */
+export interface StandstillTypedData {
+  domain: Record<string, unknown>;
+  types: Record<string, { name: string; type: string }[]>;
+  primaryType: string;
+  message: Record<string, unknown>;
+}
+
+/** `GET /disputes`: one dispute of the caller's cases. */
+export interface DisputeSummary {
+  disputeId: string;
+  caseId: Hex;
+  settlementId: Hex;
+  subject: string;
+  state: "Open" | "Decided" | "Expired";
+  openedAt: number;
+  votesDueAt: number;
+  panel: number[];
+  voted: number[];
+  yourTurn: boolean;
+}
+
+/** `GET /disputes/:disputeId`. */
+export interface DisputeView {
+  disputeId: string;
+  caseId: Hex;
+  settlementId: Hex;
+  yourRoles: string[];
+  status: "Open" | "Decided" | "Expired";
+  subject: string;
+  sequence: number | null;
+  openedBy: number;
+  openedAt: number;
+  votesDueAt: number;
+  panelSize: number;
+  quorum: number;
+  panel: number[];
+  votes: { memberId: number; vote: string | null; opinionHash: Hex | null; at: number | null; txHash: Hex | null }[];
+  tally: Record<string, number>;
+  outcome: string | null;
+  resolutionHash: Hex | null;
+  resolutionDocuments: { documentId: Hex; name: string; sha256: Hex; matches: boolean }[];
+}

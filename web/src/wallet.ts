@@ -1,8 +1,9 @@
 /**
  * Any injected EIP-1193 wallet: those announcing themselves by EIP-6963 (several wallets side by
- * side), else `window.ethereum`. The portal asks the wallet for three things only: the account
- * (`eth_requestAccounts`), a Sign-In with Ethereum signature (`personal_sign`) and an EIP-712
- * signature (`eth_signTypedData_v4`, so the wallet shows every field being signed).
+ * side), else `window.ethereum`. The portal asks the wallet for the account (`eth_requestAccounts`),
+ * a Sign-In with Ethereum signature (`personal_sign`), an EIP-712 signature (`eth_signTypedData_v4`,
+ * so the wallet shows every field being signed), and — for the CaseRegistry, whose functions check
+ * the sender — a transaction (`eth_sendTransaction`) and its receipt (`eth_getTransactionReceipt`).
  */
 export interface Eip1193Provider {
   request(args: { method: string; params?: unknown[] }): Promise<unknown>;
@@ -21,6 +22,8 @@ export class WalletError extends Error {
   constructor(
     readonly code: number | undefined,
     message: string,
+    /** What the wallet attached (a reverted call's data, as `0x…` or nested in an object). */
+    readonly data?: unknown,
   ) {
     super(message);
   }
@@ -62,8 +65,8 @@ async function request<T>(method: string, params?: unknown[]): Promise<T> {
   try {
     return (await provider.request({ method, params })) as T;
   } catch (error) {
-    const { code, message } = (error ?? {}) as { code?: number; message?: string };
-    throw new WalletError(code, message ?? String(error));
+    const { code, message, data } = (error ?? {}) as { code?: number; message?: string; data?: unknown };
+    throw new WalletError(code, message ?? String(error), data);
   }
 }
 
@@ -133,4 +136,14 @@ export class OtherAccountError extends Error {
 export async function ensureAccount(address: string): Promise<void> {
   const account = await connect();
   if (account.toLowerCase() !== address.toLowerCase()) throw new OtherAccountError(account);
+}
+
+/** Asks the wallet to send a transaction from `from` (the wallet estimates gas and signs it); resolves to its hash. */
+export function sendTransaction(from: string, to: string, data: `0x${string}`): Promise<`0x${string}`> {
+  return request("eth_sendTransaction", [{ from, to, data }]);
+}
+
+/** The transaction's receipt through the wallet's node (null while not mined). */
+export function transactionReceipt(hash: string): Promise<{ status: string; blockNumber: string } | null> {
+  return request("eth_getTransactionReceipt", [hash]);
 }
