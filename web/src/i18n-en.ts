@@ -353,10 +353,12 @@ export const en = {
   "kind.record": "Automatic record",
   "records.title": "Automatic records of the case ({n})",
   "records.explain":
-    "The gateway records the case's events as they happen — each signature, the registration on chain, each payment — as JSON files anchored as evidence.",
+    "The gateway records the case's events as they happen — each signature, the registration on chain, each payment, a standstill breach, a committee decision — as JSON files anchored as evidence.",
   "records.signature": "{party} signature",
   "records.registration": "Registration on chain",
   "records.payment": "Payment {n} recorded on chain",
+  "records.breach": "Standstill breach flagged on chain",
+  "records.decision": "Committee decision of dispute {n}, with the votes",
   "caseTimeline.title": "On chain",
   "caseTimeline.explain": "What the chain recorded for this case, oldest first.",
   "caseTimeline.none": "Nothing is recorded on chain for this case yet.",

@@ -258,13 +258,19 @@ function documentsSection(
   );
 }
 
-/** What a record of the gateway is, from its file name (`signature-<role>-…`, `registration-…`, `payment-…-<n>`). */
+/**
+ * What a record of the gateway is, from its file name (`signature-<role>-…`, `registration-…`,
+ * `payment-…-<n>`, `breach-…`, `decision-<dispute>-…`).
+ */
 export function recordTitle(name: string): string {
   const signature = /^signature-(borrower|platform|lawyer)-/.exec(name);
   if (signature !== null) return t("records.signature", { party: label("party", signature[1]!) });
   if (name.startsWith("registration-")) return t("records.registration");
   const payment = /^payment-.*-(\d+)\.json$/.exec(name);
   if (payment !== null) return t("records.payment", { n: Number(payment[1]) + 1 });
+  if (name.startsWith("breach-")) return t("records.breach");
+  const decision = /^decision-(\d+)-/.exec(name);
+  if (decision !== null) return t("records.decision", { n: Number(decision[1]) });
   return name;
 }
 
