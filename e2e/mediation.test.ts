@@ -17,17 +17,13 @@
 import { createHash } from "node:crypto";
 
 import { expect } from "chai";
-import { hexlify, randomBytes } from "ethers";
 import type { Hex } from "viem";
 
 import { call, signIn } from "../protocol/gateway-client.js";
-import { CaseType, DEFAULT_RULEBOOKS } from "../protocol/cases.js";
 import { Status } from "../protocol/enums.js";
 import type { CaseRegistry } from "../types/ethers-contracts/index.js";
-import { caseRegistryOf } from "../test/helpers/cases.js";
-import { DAY, admitPlatform, now, registerSettlement, settlementTerms } from "../test/helpers/hejie.js";
-import { openCase } from "../test/gateway/agreements-fixture.js";
 import { type System, startSystem, wallets } from "../test/gateway/harness.js";
+import { type MediationCase, openMediationCase } from "../test/gateway/mediation-fixture.js";
 import { screenshot } from "./browser.js";
 import { People, WAIT, signInThroughPage } from "./people.js";
 
@@ -36,47 +32,13 @@ describe("portal (browser): mediation and the committee", function () {
   let system: System;
   let people: People;
   let cases: CaseRegistry;
-  let ids: { borrower: number; platform: number; platform2: number; committee: number };
-  const caseId = hexlify(randomBytes(32)) as Hex;
-  const agreements: Hex[] = [];
+  let ids: MediationCase["ids"];
+  let caseId: Hex;
+  let agreements: Hex[];
 
   before(async () => {
     system = await startSystem();
-    const h = system.hejie;
-    cases = await caseRegistryOf(h);
-    const platform2 = await admitPlatform(h, wallets.spare1.address, wallets.spare2.address, "second-creditor");
-    ids = {
-      borrower: Number(h.ids.borrower),
-      platform: Number(h.ids.platform),
-      platform2: Number(platform2),
-      committee: Number(h.ids.committee),
-    };
-    // The fixture admits one committee member: a one-member panel.
-    const rules = { ...DEFAULT_RULEBOOKS.MultiCreditor, panelSize: 1, quorum: 1 };
-    await (await cases.connect(h.committee).setRulebook(CaseType.MultiCreditor, rules)).wait();
-    // One agreement per creditor, drafted in a gateway case (where the written resolution is kept)
-    // and registered; then the mediation case, opened by the lawyer (coordinator and mediator).
-    const lawyer = await signIn(system.url, wallets.lawyer);
-    const gatewayCase = await openCase(system, lawyer, wallets.borrower.address, [
-      wallets.platform.address,
-      wallets.spare1.address,
-    ]);
-    const deadline = (await now(h)) + 30n * DAY;
-    agreements.push((await registerSettlement(h, settlementTerms(h, { caseId: gatewayCase, deadline }))) as Hex);
-    agreements.push(
-      (await registerSettlement(
-        h,
-        settlementTerms(h, { caseId: gatewayCase, deadline, platform: wallets.spare1.address }),
-        { platform: await h.ethers.getSigner(wallets.spare1.address) },
-      )) as Hex,
-    );
-    const creditors = [ids.platform, ids.platform2].sort((a, b) => a - b);
-    await (
-      await cases
-        .connect(h.lawyer)
-        .openCase(caseId, CaseType.MultiCreditor, ids.borrower, creditors, Number(h.ids.lawyer))
-    ).wait();
-    for (const id of agreements) await (await cases.connect(h.lawyer).addAgreement(caseId, id)).wait();
+    ({ cases, caseId, agreements, ids } = await openMediationCase(system));
     people = await People.of(system);
   });
 

@@ -12,12 +12,10 @@ import { ZeroHash, hexlify, randomBytes } from "ethers";
 import type { Hex } from "viem";
 
 import { call, signIn } from "../../protocol/gateway-client.js";
-import { CaseType, DEFAULT_RULEBOOKS } from "../../protocol/cases.js";
+import { CaseType } from "../../protocol/cases.js";
 import { DisputeSubject, Vote } from "../../protocol/enums.js";
 import type { CaseRegistry } from "../../types/ethers-contracts/index.js";
-import { caseRegistryOf } from "../helpers/cases.js";
-import { DAY, admitPlatform, now, registerSettlement, settlementTerms } from "../helpers/hejie.js";
-import { openCase } from "./agreements-fixture.js";
+import { type MediationCase, openMediationCase } from "./mediation-fixture.js";
 import { type System, startSystem, wallets } from "./harness.js";
 
 interface ErrorReply {
@@ -57,9 +55,9 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
   let system: System;
   let cases: CaseRegistry;
   let tokens: Record<"lawyer" | "borrower" | "platform" | "platform2" | "committee" | "outsider", string>;
-  let ids: { borrower: number; platform: number; platform2: number; lawyer: number; committee: number };
-  const caseId = hexlify(randomBytes(32)) as Hex;
-  const agreements: Hex[] = [];
+  let ids: MediationCase["ids"];
+  let caseId: Hex;
+  let agreements: Hex[];
 
   const catchUp = () => system.gateway.follower.catchUp();
   const rpc = (method: string, params: unknown[] = []) => system.hejie.ethers.provider.send(method, params);
@@ -68,19 +66,7 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
 
   before(async () => {
     system = await startSystem({ env: { HEJIE_INDEXER: "off" } });
-    const h = system.hejie;
-    cases = await caseRegistryOf(h);
-    const platform2 = await admitPlatform(h, wallets.spare1.address, wallets.spare2.address, "second-creditor");
-    ids = {
-      borrower: Number(h.ids.borrower),
-      platform: Number(h.ids.platform),
-      platform2: Number(platform2),
-      lawyer: Number(h.ids.lawyer),
-      committee: Number(h.ids.committee),
-    };
-    // A multi-creditor rulebook with a one-member panel (the fixture admits one committee member).
-    const rules = { ...DEFAULT_RULEBOOKS.MultiCreditor, panelSize: 1, quorum: 1 };
-    await (await cases.connect(h.committee).setRulebook(CaseType.MultiCreditor, rules)).wait();
+    ({ cases, caseId, agreements, ids } = await openMediationCase(system));
     tokens = {
       lawyer: await signIn(system.url, wallets.lawyer),
       borrower: await signIn(system.url, wallets.borrower),
@@ -89,29 +75,6 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
       committee: await signIn(system.url, wallets.committee),
       outsider: await signIn(system.url, wallets.outsider),
     };
-    // One agreement per creditor, drafted in a gateway case and registered on the HejieRegistry, then the
-    // mediation case on the CaseRegistry.
-    const gatewayCase = await openCase(system, tokens.lawyer, wallets.borrower.address, [
-      wallets.platform.address,
-      wallets.spare1.address,
-    ]);
-    const deadline = (await now(h)) + 30n * DAY;
-    agreements.push((await registerSettlement(h, settlementTerms(h, { caseId: gatewayCase, deadline }))) as Hex);
-    const spare1 = await h.ethers.getSigner(wallets.spare1.address);
-    agreements.push(
-      (await registerSettlement(
-        h,
-        settlementTerms(h, { caseId: gatewayCase, deadline, platform: wallets.spare1.address }),
-        {
-          platform: spare1,
-        },
-      )) as Hex,
-    );
-    const creditors = [ids.platform, ids.platform2].sort((a, b) => a - b);
-    await (
-      await cases.connect(h.lawyer).openCase(caseId, CaseType.MultiCreditor, ids.borrower, creditors, ids.lawyer)
-    ).wait();
-    for (const id of agreements) await (await cases.connect(h.lawyer).addAgreement(caseId, id)).wait();
   });
   after(async () => {
     await system?.stop();
