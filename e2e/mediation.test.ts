@@ -11,16 +11,19 @@
  * about an agreement; the committee member sees it on `#/disputes`, appoints itself as the panel
  * (after a panel of the wrong size, which the chain refuses and the page explains),
  * votes Terminate, uploads the written resolution and decides: the page shows the outcome and the
- * resolution matching, and the agreement is Terminated on chain; a wallet that is no party sees no
- * mediation data, a sentence instead.
+ * resolution matching, and the agreement is Terminated on chain; the borrower reports a collection
+ * call with an evidence file hashed in the browser (flagged as a breach), and the parties take the case
+ * to the court's confirmed ruling and close it, each step in its own wallet; a wallet that is no party
+ * sees no mediation data, a sentence instead.
  */
 import { createHash } from "node:crypto";
 
 import { expect } from "chai";
+import type { Page } from "playwright-core";
 import type { Hex } from "viem";
 
 import { call, signIn } from "../protocol/gateway-client.js";
-import { Status } from "../protocol/enums.js";
+import { CaseStatus, Status } from "../protocol/enums.js";
 import type { CaseRegistry } from "../types/ethers-contracts/index.js";
 import { type System, startSystem, wallets } from "../test/gateway/harness.js";
 import { type MediationCase, openMediationCase } from "../test/gateway/mediation-fixture.js";
@@ -178,6 +181,55 @@ describe("portal (browser): mediation and the committee", function () {
     await borrower.page.waitForSelector("[data-testid=dispute-outcome][data-outcome=Terminate]", WAIT);
     expect(await borrower.page.locator("[data-testid=committee-actions]").count()).to.equal(0);
     await screenshot(borrower.page, "25-dispute-borrower-zh-phone");
+  });
+
+  it("the borrower reports a collection call (flagged as a breach); the parties take the case to a confirmed ruling and close it, each in the wallet", async () => {
+    const status = (page: Page, value: string) =>
+      page.waitForSelector(`[data-testid=mediation-status][data-status=${value}]`, WAIT);
+    const open = async (wallet: (typeof wallets)[keyof typeof wallets], phone = false) => {
+      const person = await people.person(wallet, { phone });
+      await signInThroughPage(person.page);
+      await person.page.goto(`${system.url}/portal/#/mediation/${caseId}`);
+      await person.page.waitForSelector("[data-testid=mediation-status]", WAIT);
+      return person.page;
+    };
+    // A collection call from the second platform's agent: the note is hashed in the browser.
+    const borrower = await open(wallets.borrower, true);
+    const note = Buffer.from(`Call note ${new Date().toISOString()}: the agent demanded full repayment.`);
+    await borrower.click("[data-testid=report-collection] summary");
+    await borrower.selectOption("[data-testid=collection-creditor]", String(ids.platform2));
+    await borrower.setInputFiles("[data-testid=collection-evidence]", {
+      name: "call-note.txt",
+      mimeType: "text/plain",
+      buffer: note,
+    });
+    await borrower.click("[data-testid=send-collection]");
+    await borrower.waitForSelector(`[data-testid=creditor][data-account='${ids.platform2}'][data-breaches='1']`, WAIT);
+    expect(Number((await cases.getCreditor(caseId, ids.platform2)).breaches)).to.equal(1);
+    await screenshot(borrower, "28-mediation-breach-zh-phone");
+
+    // The coordinator records the parties' signatures and, as mediator, signs: the agreement takes effect.
+    const lawyer = await open(wallets.lawyer);
+    await lawyer.click("[data-testid=record-parties-signed]");
+    await status(lawyer, "AgreementSigned");
+    await lawyer.click("[data-testid=sign-as-mediator]", WAIT);
+    await status(lawyer, "Effective");
+    // The borrower and both platforms join the application for judicial confirmation.
+    for (const page of [borrower, await open(wallets.platform), await open(wallets.spare1)]) {
+      await page.click("[data-testid=apply-confirmation]", WAIT);
+      await page.waitForSelector("[data-testid=mediation-action-status][data-kind=ok]", WAIT);
+    }
+    await status(lawyer, "ConfirmationApplied");
+    // The court's ruling, then the case closed.
+    await lawyer.click("[data-testid=ruling-confirmed]", WAIT);
+    await lawyer.waitForSelector("[data-testid=mediation-action-status][data-kind=error]", WAIT); // no reference yet
+    await lawyer.fill("[data-testid=ruling-reference]", "(2027) Hu 0101 Min Te 123");
+    await lawyer.click("[data-testid=ruling-confirmed]");
+    await status(lawyer, "Confirmed");
+    await screenshot(lawyer, "29-mediation-confirmed-zh");
+    await lawyer.click("[data-testid=close-case]", WAIT);
+    await status(lawyer, "Closed");
+    expect(Number((await cases.getCase(caseId)).status)).to.equal(CaseStatus.Closed);
   });
 
   it("a wallet that is no party sees no mediation case data, a sentence instead", async () => {

@@ -14,6 +14,9 @@ export const caseRegistryAbi = parseAbi([
   "function appointPanel(uint256 disputeId, uint32[] memberIds)",
   "function castVote(uint256 disputeId, uint8 vote, bytes32 opinionHash)",
   "function resolveDispute(uint256 disputeId, bytes32 resolutionHash) returns (uint8)",
+  "function recordRuling(bytes32 caseId, bool confirmed, bytes32 rulingHash)",
+  "function closeCase(bytes32 caseId)",
+  "function reportCollection(bytes32 caseId, uint32 creditorId, uint40 occurredAt, bytes32 evidenceHash)",
   // The errors the calls above can meet (ICaseRegistry.sol), to name a refusal.
   "error CaseRegistryCaseNotFound(bytes32 caseId)",
   "error CaseRegistryNotCoordinator(bytes32 caseId, address caller)",
@@ -43,5 +46,8 @@ export const caseRegistryAbi = parseAbi([
   "error CaseRegistryQuorumNotReached(uint256 disputeId, uint256 votes, uint256 quorum)",
   "error CaseRegistryNoMajority(uint256 disputeId)",
   "error CaseRegistryZeroResolution(uint256 disputeId)",
+  "error CaseRegistryUnknownCreditor(bytes32 caseId, uint32 creditorId)",
+  "error CaseRegistryFutureTime(uint40 occurredAt)",
+  "error CaseRegistryCollectionAlreadyReported(bytes32 evidenceHash)",
   "error AccessManagedUnauthorized(address caller)",
 ]);

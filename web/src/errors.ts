@@ -5,10 +5,19 @@
  */
 import { ApiError, NetworkError } from "./api.js";
 import { ChainRefusedError } from "./cases-chain.js";
-import { has, t } from "./i18n.js";
+import { type Key, has, t } from "./i18n.js";
 import { NoWalletError, OtherAccountError, WalletError } from "./wallet.js";
 
+/** Something missing from a form, said before anything is sent: `key` is its sentence. */
+export class FormError extends Error {
+  override readonly name = "FormError";
+  constructor(readonly key: Key) {
+    super(key);
+  }
+}
+
 export function errorText(error: unknown): string {
+  if (error instanceof FormError) return t(error.key);
   if (error instanceof ApiError) {
     const key = `error.${error.code}`;
     if (has(key)) return t(key, { ...(error.details as Record<string, string>) });

@@ -21,6 +21,8 @@ import { signInBox } from "../sign-in.js";
 import { show, showError, statusLine } from "../status.js";
 import type { DeadlinesView, Hex, MediationCaseSummary, MediationCaseView, StandstillTypedData } from "../types.js";
 import { ensureAccount, signTypedData } from "../wallet.js";
+import { FormError } from "../errors.js";
+import { sha256Of } from "../hash.js";
 
 const ENDED = new Set(["Closed", "MediationFailed", "ReferredToLitigation", "Confirmed", "ConfirmationRefused"]);
 const rolesText = (roles: string[]) => roles.map((r) => label("mrole", r)).join(" · ");
@@ -161,6 +163,7 @@ function caseView(view: MediationCaseView, line: HTMLElement): Node {
             "data-testid": "creditor",
             "data-account": String(c.accountId),
             "data-standstill": c.standstill === null ? "none" : "recorded",
+            "data-breaches": String(c.breaches),
           },
           el("strong", {}, accountName(c.accountId)),
           el(
@@ -177,6 +180,7 @@ function caseView(view: MediationCaseView, line: HTMLElement): Node {
         ),
       ),
     ),
+    collectionForm(view, line, roles, mineAsCreditor),
     card(
       t("mediation.agreements"),
       listOr(view.agreements, t("mediation.noAgreements"), "agreements", (settlementId) =>
@@ -260,6 +264,12 @@ function actions(
       })),
     );
   }
+  if (roles.has("coordinator") && view.status === "ConfirmationApplied") buttons.push(rulingForm(caseId, line));
+  if (roles.has("coordinator") && (view.status === "Confirmed" || view.status === "ConfirmationRefused")) {
+    buttons.push(
+      txButton(t("mediation.close"), "close-case", line, () => ({ functionName: "closeCase", args: [caseId] })),
+    );
+  }
   if (mineAsCreditor !== undefined && me?.role === "PLATFORM" && !ended) {
     const button = el(
       "button",
@@ -312,5 +322,70 @@ function disputeForm(caseId: Hex, settlementId: Hex, line: HTMLElement): HTMLEle
       // Subject Agreement (0): sequence and clause hash are not used.
       args: [caseId, settlementId, 0, 0, `0x${"0".repeat(64)}`, hashOfText(reason.value)],
     })),
+  );
+}
+
+/** The coordinator records the court's ruling on the joint application, with a hash of its reference. */
+function rulingForm(caseId: Hex, line: HTMLElement): HTMLElement {
+  const reference = el("input", { type: "text", "data-testid": "ruling-reference", maxlength: "200" });
+  const ruling = (confirmed: boolean) => () => {
+    if (reference.value.trim() === "") throw new FormError("mediation.rulingMissing");
+    return { functionName: "recordRuling" as const, args: [caseId, confirmed, hashOfText(reference.value)] as const };
+  };
+  return el(
+    "div",
+    { class: "ruling" },
+    el("label", { class: "field" }, el("span", {}, t("mediation.rulingReference")), reference),
+    txButton(t("mediation.rulingConfirmed"), "ruling-confirmed", line, ruling(true)),
+    txButton(t("mediation.rulingRefused"), "ruling-refused", line, ruling(false)),
+  );
+}
+
+/** Local date and time as a datetime-local input shows it, to the second. */
+const localNow = () => {
+  const now = new Date(Date.now() - new Date().getTimezoneOffset() * 60_000);
+  return now.toISOString().slice(0, 19);
+};
+
+/**
+ * The borrower (against any creditor) or a creditor's platform key (against itself) reports a
+ * collection action: the chain flags it as a breach when the creditor was under standstill then. The
+ * evidence file is hashed in the browser; only its SHA-256 goes on chain (upload the file to the case
+ * as well, so that it can be anchored and shown to a court).
+ */
+function collectionForm(
+  view: MediationCaseView,
+  line: HTMLElement,
+  roles: Set<string>,
+  mineAsCreditor: MediationCaseView["creditors"][number] | undefined,
+): HTMLElement | false {
+  const reporter = roles.has("borrower") || (mineAsCreditor !== undefined && session.current()?.role === "PLATFORM");
+  if (!reporter || ENDED.has(view.status) || view.creditors.every((c) => c.standstill === null)) return false;
+  const against = roles.has("borrower") ? view.creditors : [mineAsCreditor!];
+  const creditor = el(
+    "select",
+    { "data-testid": "collection-creditor" },
+    against.map((c) => el("option", { value: String(c.accountId) }, accountName(c.accountId))),
+  );
+  const evidence = el("input", { type: "file", "data-testid": "collection-evidence" });
+  const at = el("input", { type: "datetime-local", step: "1", value: localNow(), "data-testid": "collection-time" });
+  return el(
+    "details",
+    { class: "card share", "data-testid": "report-collection" },
+    el("summary", {}, t("collection.open")),
+    el("p", { class: "meta" }, t("collection.explain")),
+    el("label", { class: "field" }, el("span", {}, t("collection.creditor")), creditor),
+    el("label", { class: "field" }, el("span", {}, t("collection.when")), at),
+    el("label", { class: "field" }, el("span", {}, t("collection.evidence")), evidence),
+    txButton(t("collection.send"), "send-collection", line, async () => {
+      const file = evidence.files?.[0];
+      if (file === undefined) throw new FormError("collection.noFile");
+      const occurredAt = Math.floor(new Date(at.value).getTime() / 1000);
+      if (!Number.isFinite(occurredAt)) throw new FormError("collection.noTime");
+      return {
+        functionName: "reportCollection" as const,
+        args: [view.caseId, Number(creditor.value), occurredAt, await sha256Of(file)] as const,
+      };
+    }),
   );
 }
