@@ -124,6 +124,7 @@ describe("portal (browser): mediation and the committee", function () {
     await committee.page.click("header nav a[href='#/disputes']");
     const listed = `[data-testid=dispute-item][data-dispute='${disputeId}'][data-state=Open]`;
     await committee.page.waitForSelector(listed, WAIT);
+    await committee.page.waitForSelector(`${listed} [data-testid=needs-panel]`, WAIT); // no panel yet
     await screenshot(committee.page, "23-disputes-zh");
     await committee.page.click(`${listed} a`);
     await committee.page.waitForSelector("[data-testid=dispute-status][data-status=Open]", WAIT);

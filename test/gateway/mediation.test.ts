@@ -249,6 +249,14 @@ describe("gateway: mediation cases, standstills, deadlines, disputes", function 
         .openDispute(caseId, settlementId, DisputeSubject.Agreement, 0, ZeroHash, hexlify(randomBytes(32)))
     ).wait();
     const disputeId = Number(await cases.disputeCount());
+    await catchUp();
+    const waiting = await get<{ disputes: { disputeId: string; needsPanel: boolean; yourTurn: boolean }[] }>(
+      "/disputes",
+      tokens.committee,
+    );
+    expect(waiting.body.disputes.map((d) => [d.disputeId, d.needsPanel, d.yourTurn])).to.deep.equal([
+      [String(disputeId), true, false],
+    ]);
     await (await cases.connect(h.committee).appointPanel(disputeId, [ids.committee])).wait();
     await catchUp();
     const pending = (await get<DeadlinesReply>("/deadlines", tokens.committee)).body.cases[0]!;

@@ -484,6 +484,7 @@ export const en = {
   "dispute.votesDue": "votes due by {when}",
   "dispute.openedAt": "opened {when}",
   "dispute.noPanel": "No panel appointed yet",
+  "dispute.needsPanel": "A panel must be appointed",
   "dispute.yourTurn": "Your vote is awaited",
   "disputeState.Open": "Open: the panel has not decided yet",
   "disputeState.Decided": "Decided",

@@ -466,6 +466,7 @@ export const zh: Record<keyof typeof en, string> = {
   "dispute.votesDue": "投票截止 {when}",
   "dispute.openedAt": "提出于 {when}",
   "dispute.noPanel": "尚未指定合议组",
+  "dispute.needsPanel": "需指定合议组",
   "dispute.yourTurn": "等待您投票",
   "disputeState.Open": "进行中：合议组尚未决定",
   "disputeState.Decided": "已决定",

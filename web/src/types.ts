@@ -215,6 +215,8 @@ export interface DisputeSummary {
   panel: number[];
   voted: number[];
   yourTurn: boolean;
+  /** Open with no panel yet: the committee's next step is to appoint one. */
+  needsPanel: boolean;
 }
 
 /** `GET /disputes/:disputeId`. */

@@ -39,7 +39,7 @@ export function mediationEndpoints(context: Context, service: MediationService):
       summary: "The disputes of the caller's mediation cases (every dispute for the committee)",
       description:
         "Open disputes by voting deadline; `?state=all` adds the decided and expired ones. `yourTurn`: the " +
-        "caller is on the panel and has not voted.",
+        "caller is on the panel and has not voted; `needsPanel`: open, and no panel appointed yet.",
       tags: ["mediation"],
       query: z.object({
         state: z.enum(["open", "all"]).optional().describe("open (default) or all"),

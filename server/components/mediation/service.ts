@@ -276,6 +276,8 @@ export class MediationService {
         panel: d.panel,
         voted: d.voted,
         yourTurn: d.state === "Open" && d.panel.includes(me.accountId) && !d.voted.includes(me.accountId),
+        // Open with no panel yet: the committee's next step is to appoint one.
+        needsPanel: d.state === "Open" && d.panel.length === 0,
       })),
     };
   }

@@ -63,6 +63,9 @@ export function disputesPage({ main, alive }: PageContext): void {
               d.panel.length === 0 && ` · ${t("dispute.noPanel")}`,
             ),
             d.yourTurn && el("span", { class: "badge" }, t("dispute.yourTurn")),
+            d.needsPanel &&
+              session.current()?.role === "COMMITTEE" &&
+              el("span", { class: "badge", "data-testid": "needs-panel" }, t("dispute.needsPanel")),
           ),
         ),
       ),
