@@ -1,7 +1,8 @@
 /**
  * The CaseRegistry's events into the mediation read models: decoded with its own ABI, with what never
- * changes after an opening (the case's rulebook, copied when it opened) and a dispute's opening (its
- * voting deadline, panel size and quorum) read from the CaseRegistry when the event is indexed.
+ * changes after a dispute's opening (its voting deadline, panel size and quorum) read from the
+ * CaseRegistry when the event is indexed. A case's rulebook is not kept here: the views read the case
+ * from the chain when asked.
  */
 import { type Hex, type Log, parseEventLogs } from "viem";
 
@@ -15,11 +16,6 @@ export interface CaseEvent extends IndexedEvent {
   disputeId: string | null;
 }
 
-export interface OpenedCase {
-  caseId: string;
-  rules: Record<string, number>;
-}
-
 export interface OpenedDispute {
   disputeId: string;
   votesDueAt: number;
@@ -29,7 +25,6 @@ export interface OpenedDispute {
 
 export interface MediationRound {
   events: CaseEvent[];
-  cases: OpenedCase[];
   disputes: OpenedDispute[];
 }
 
@@ -62,42 +57,31 @@ export async function readMediation(
       json: jsonArgs(args),
     });
   }
-  // Read at the event's block: what the event opened, as it was then.
-  const readAt = <T>(e: CaseEvent, functionName: string, args: readonly unknown[]) =>
-    chain.public.readContract({
-      address: chain.contracts.caseRegistry,
-      abi: caseRegistryAbi,
-      functionName,
-      args,
-      blockNumber: BigInt(e.blockNumber),
-    } as never) as Promise<T>;
-  const opened = (name: string) => events.filter((e) => e.name === name);
-  const cases = await Promise.all(
-    opened("CaseOpened").map(async (e) => {
-      const found = await readAt<{ rules: Record<string, number> }>(e, "getCase", [e.caseId as Hex]);
-      const rules = Object.fromEntries(Object.entries(found.rules).map(([k, v]) => [k, Number(v)]));
-      return { caseId: e.caseId!, rules };
-    }),
-  );
+  // A dispute's voting deadline, panel size and quorum, read at its opening block.
   const disputes = await Promise.all(
-    opened("DisputeOpened").map(async (e) => {
-      const found = await readAt<{ votesDueAt: number; panelSize: number; quorum: number }>(e, "getDispute", [
-        BigInt(e.disputeId!),
-      ]);
-      return {
-        disputeId: e.disputeId!,
-        votesDueAt: Number(found.votesDueAt),
-        panelSize: Number(found.panelSize),
-        quorum: Number(found.quorum),
-      };
-    }),
+    events
+      .filter((e) => e.name === "DisputeOpened")
+      .map(async (e) => {
+        const found = (await chain.public.readContract({
+          address: chain.contracts.caseRegistry,
+          abi: caseRegistryAbi,
+          functionName: "getDispute",
+          args: [BigInt(e.disputeId!)],
+          blockNumber: BigInt(e.blockNumber),
+        })) as { votesDueAt: number; panelSize: number; quorum: number };
+        return {
+          disputeId: e.disputeId!,
+          votesDueAt: Number(found.votesDueAt),
+          panelSize: Number(found.panelSize),
+          quorum: Number(found.quorum),
+        };
+      }),
   );
-  return { events, cases, disputes };
+  return { events, disputes };
 }
 
 /** Writes the round's mediation rows (inside the round's transaction). */
 export async function writeMediation(tx: Db, round: MediationRound): Promise<void> {
-  const rulesOf = new Map(round.cases.map((c) => [c.caseId, c.rules]));
   const disputeOf = new Map(round.disputes.map((d) => [d.disputeId, d]));
   for (const e of round.events) {
     await tx.run(
@@ -128,7 +112,7 @@ export async function writeMediation(tx: Db, round: MediationRound): Promise<voi
         const creditorIds = (args.creditorIds as readonly number[]).map(Number);
         await tx.run(
           `INSERT INTO ix_mediation_cases (case_id, case_type, borrower_id, coordinator_id, mediator_id, opened_at,
-             rules, block_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+             block_number) VALUES (?, ?, ?, ?, ?, ?, ?)`,
           [
             e.caseId,
             Number(a.caseType),
@@ -136,7 +120,6 @@ export async function writeMediation(tx: Db, round: MediationRound): Promise<voi
             Number(a.coordinatorId),
             Number(a.mediatorId),
             e.blockTime,
-            JSON.stringify(rulesOf.get(e.caseId!) ?? {}),
             e.blockNumber,
           ],
         );

@@ -22,7 +22,7 @@ const mediationReadModels: Migration = {
     );
     CREATE INDEX ix_case_events_by_case ON ix_case_events (case_id, name, block_number, log_index);
     CREATE INDEX ix_case_events_by_dispute ON ix_case_events (dispute_id, name, block_number, log_index);
-    -- Opened cases: what never changes after opening (the event, and getCase read then).
+    -- Opened cases: what never changes after opening (the event). The rulebook is read from the chain.
     CREATE TABLE ix_mediation_cases (
       case_id TEXT PRIMARY KEY,
       case_type INTEGER NOT NULL,
@@ -30,7 +30,6 @@ const mediationReadModels: Migration = {
       coordinator_id INTEGER NOT NULL,
       mediator_id INTEGER NOT NULL,
       opened_at INTEGER NOT NULL,
-      rules TEXT NOT NULL,
       block_number INTEGER NOT NULL
     );
     -- A case's creditors (and, once declared, their counsel: one row per declaration, the last wins).
