@@ -13,9 +13,8 @@ import {
   BaseError,
   ContractFunctionRevertedError,
   getAddress,
-  hashTypedData,
   isAddressEqual,
-  recoverAddress,
+  recoverTypedDataAddress,
 } from "viem";
 
 import { CaseStatus, DisputeStatus, DisputeSubject, Vote } from "../../../protocol/enums.js";
@@ -42,6 +41,14 @@ import {
 const DAY = 86_400;
 /** How long a standstill signature offered by the typed-data endpoint stays valid. */
 export const STANDSTILL_SIGNATURE_TTL = 7 * DAY;
+
+/** The bit of the joint application's bitmap the borrower sets; creditors set their seat's (seat − 1). */
+const BORROWER_BIT = 31;
+const joined = (found: { joinedApplication: number }, bit: number) => (found.joinedApplication & (1 << bit)) !== 0;
+
+/** `accountId` sits on the dispute's panel and has not voted yet. */
+const awaitsVote = (d: { panel: readonly number[]; voted: readonly number[] }, accountId: number) =>
+  d.panel.includes(accountId) && !d.voted.includes(accountId);
 
 const nameOf = (table: Record<string, number>, value: number) =>
   Object.entries(table).find(([, v]) => v === value)?.[0] ?? String(value);
@@ -129,10 +136,20 @@ export class MediationService {
   }
 
   /** The caller's active member account and whether it is a COMMITTEE key. */
-  private async who(caller: Hex): Promise<{ accountId: number | undefined; committee: boolean; role?: string }> {
+  private async who(caller: Hex): Promise<{ accountId: number | undefined; committee: boolean }> {
     const { key, account } = await this.deps.members.lookup(caller);
     if (key.status !== "Active" || account?.status !== "Active") return { accountId: undefined, committee: false };
-    return { accountId: key.accountId, committee: key.role === "COMMITTEE", role: key.role };
+    return { accountId: key.accountId, committee: key.role === "COMMITTEE" };
+  }
+
+  /** The CaseRegistry's EIP-712 domain; chainId as a number (JSON carries it, wallets' signTypedData take it so). */
+  private domain() {
+    const { chain } = this.deps;
+    return { ...casesDomain(BigInt(chain.chain.id), chain.contracts.caseRegistry), chainId: chain.chain.id };
+  }
+
+  private async creditorIds(caseId: Hex): Promise<number[]> {
+    return ((await this.read<readonly number[]>("getCreditors", [caseId])) ?? []).map(Number);
   }
 
   async chainCase(caseId: Hex): Promise<ChainCase> {
@@ -145,9 +162,8 @@ export class MediationService {
 
   /** The case's parties by member account, each with its roles. */
   private async parties(caseId: Hex, found: ChainCase) {
-    const creditorIds = ((await this.read<readonly number[]>("getCreditors", [caseId])) ?? []).map(Number);
     const creditors = await Promise.all(
-      creditorIds.map(async (id) => ({
+      (await this.creditorIds(caseId)).map(async (id) => ({
         accountId: id,
         ...numbers<ChainCreditor>(await this.read("getCreditor", [caseId, id])),
       })),
@@ -200,11 +216,11 @@ export class MediationService {
         accountId: c.accountId,
         counselId: c.counselId === 0 ? null : c.counselId,
         agreementCount: c.agreementCount,
-        joinedApplication: (found.joinedApplication & (1 << (c.seat - 1))) !== 0,
+        joinedApplication: joined(found, c.seat - 1),
         standstill: c.standstillFrom === 0 ? null : { from: c.standstillFrom, until: c.standstillUntil },
         breaches: c.breaches,
       })),
-      borrowerJoinedApplication: (found.joinedApplication & (1 << 31)) !== 0,
+      borrowerJoinedApplication: joined(found, BORROWER_BIT),
       agreements: agreements.map((a) => a.toLowerCase()),
       times: {
         openedAt: found.openedAt,
@@ -275,7 +291,7 @@ export class MediationService {
         votesDueAt: d.votesDueAt,
         panel: d.panel,
         voted: d.voted,
-        yourTurn: d.state === "Open" && d.panel.includes(me.accountId) && !d.voted.includes(me.accountId),
+        yourTurn: d.state === "Open" && awaitsVote(d, me.accountId),
         // Open with no panel yet: the committee's next step is to appoint one.
         needsPanel: d.state === "Open" && d.panel.length === 0,
       })),
@@ -323,10 +339,10 @@ export class MediationService {
         push("Mediation", "sign as mediator", d.mediationDueAt!, ["mediator"]);
       }
       if (status === CaseStatus.Effective) {
-        const creditorIds = ((await this.read<readonly number[]>("getCreditors", [caseId])) ?? []).map(Number);
+        const seats = Array.from({ length: found.creditorCount }, (_, seat) => seat);
         const pending = [
-          ...((found.joinedApplication & (1 << 31)) === 0 ? ["borrower"] : []),
-          ...(creditorIds.some((_, seat) => (found.joinedApplication & (1 << seat)) === 0) ? ["creditor"] : []),
+          ...(joined(found, BORROWER_BIT) ? [] : ["borrower"]),
+          ...(seats.some((seat) => !joined(found, seat)) ? ["creditor"] : []),
         ];
         if (pending.length > 0) {
           push(
@@ -339,17 +355,13 @@ export class MediationService {
         }
       }
       for (const dispute of disputes.filter((x) => x.caseId === indexed.caseId)) {
-        const waiting = dispute.panel.filter((m) => !dispute.voted.includes(m));
-        const panelist = waiting.includes(me.accountId);
-        if (dispute.votesDueAt !== 0 && dispute.votesDueAt <= horizon) {
-          items.push({
-            deadline: `Dispute ${dispute.disputeId}`,
-            action: dispute.panel.length === 0 ? "appoint the panel and decide" : "vote and decide",
-            dueAt: dispute.votesDueAt,
-            roles: panelist ? ["panel"] : ["committee"],
-            overdue: dispute.votesDueAt < now,
-          });
-        }
+        const panelist = awaitsVote(dispute, me.accountId);
+        push(
+          `Dispute ${dispute.disputeId}`,
+          dispute.panel.length === 0 ? "appoint the panel and decide" : "vote and decide",
+          dispute.votesDueAt,
+          panelist ? ["panel"] : ["committee"],
+        );
       }
       items.sort((a, b) => a.dueAt - b.dueAt);
       const relevant = me.committee ? items : items.filter((i) => i.roles.some((r) => yourRoles.includes(r)));
@@ -369,8 +381,7 @@ export class MediationService {
   /** The caller's PLATFORM key, checked to be one of `creditorId`'s, in a case that has that creditor. */
   private async creditorKey(caller: Hex, caseId: Hex, creditorId: number) {
     const found = await this.chainCase(caseId);
-    const creditors = ((await this.read<readonly number[]>("getCreditors", [caseId])) ?? []).map(Number);
-    if (!creditors.includes(creditorId)) {
+    if (!(await this.creditorIds(caseId)).includes(creditorId)) {
       throw new AppError(404, "NOT_A_CASE_CREDITOR", `Account ${creditorId} is no creditor of this case.`);
     }
     const { key, account } = await this.deps.members.lookup(caller);
@@ -399,8 +410,7 @@ export class MediationService {
       deadline: now + STANDSTILL_SIGNATURE_TTL,
     };
     return {
-      // chainId as a number: JSON carries it, and wallets' signTypedData take it so.
-      domain: { ...casesDomain(0n, this.deps.chain.contracts.caseRegistry), chainId: this.deps.chain.chain.id },
+      domain: this.domain(),
       types: standstillTypes,
       primaryType: "Standstill" as const,
       message,
@@ -417,27 +427,16 @@ export class MediationService {
       throw badRequest("STANDSTILL_CASE_MISMATCH", "The signed standstill is for another case.");
     }
     const chain = this.deps.chain;
-    const typed = {
-      ...message,
-      borrowerId: message.borrowerId,
-      endsAt: BigInt(message.endsAt),
-      nonce: message.nonce,
-      deadline: BigInt(message.deadline),
-    };
+    const typed = { ...message, endsAt: BigInt(message.endsAt), deadline: BigInt(message.deadline) };
     const code = await chain.public.getCode({ address: message.creditor });
     if (code === undefined || code === "0x") {
-      const digest = hashTypedData({
-        domain: { ...casesDomain(BigInt(chain.chain.id), chain.contracts.caseRegistry), chainId: chain.chain.id },
+      const signer = await recoverTypedDataAddress({
+        domain: this.domain(),
         types: standstillTypes,
         primaryType: "Standstill",
         message: typed,
-      } as never);
-      let signer: Hex | undefined;
-      try {
-        signer = await recoverAddress({ hash: digest, signature });
-      } catch {
-        signer = undefined;
-      }
+        signature,
+      } as never).catch(() => undefined);
       if (signer === undefined || !isAddressEqual(signer, message.creditor)) {
         throw forbidden(
           "The signature is not the creditor key's over this standstill.",
