@@ -6,6 +6,7 @@ import { label, t } from "../i18n.js";
 import type { PageContext } from "../main.js";
 import { session } from "../session.js";
 import { signInBox } from "../sign-in.js";
+import { field } from "../parts/view.js";
 import { show, showError, statusLine } from "../status.js";
 import type { CaseView } from "../types.js";
 
@@ -74,8 +75,6 @@ function openCaseForm(): HTMLElement {
     placeholder: "0x…, 0x…",
     spellcheck: "false",
   });
-  const field = (text: string, control: HTMLElement, hint?: string) =>
-    el("label", { class: "field" }, el("span", {}, text), control, hint !== undefined && el("small", {}, hint));
   const open = async (button: HTMLButtonElement) => {
     const list = platforms.value.split(/[\s,，;]+/).filter((p) => p !== "");
     if (title.value.trim() === "" || borrower.value.trim() === "" || list.length === 0) {

@@ -15,7 +15,7 @@ import { label, t } from "../i18n.js";
 import type { PageContext } from "../main.js";
 import { accountName, txButton } from "../parts/chain-action.js";
 import { following } from "../parts/follow.js";
-import { card, fact, final, listOr, refusal, stateLine, when } from "../parts/view.js";
+import { card, fact, field, final, listOr, refusal, stateLine, when } from "../parts/view.js";
 import { session } from "../session.js";
 import { signInBox } from "../sign-in.js";
 import { show, showError, statusLine } from "../status.js";
@@ -215,13 +215,7 @@ function committeeActions(view: DisputeView, line: HTMLElement): HTMLElement | f
       spellcheck: "false",
     });
     step(
-      el(
-        "label",
-        { class: "field" },
-        el("span", {}, t("dispute.panelMembers")),
-        members,
-        el("small", {}, t("dispute.panelHint", { size: view.panelSize })),
-      ),
+      field(t("dispute.panelMembers"), members, t("dispute.panelHint", { size: view.panelSize })),
       txButton(t("dispute.appoint"), "appoint-panel", line, () => {
         const ids = members.value
           .split(/[\s,，;]+/)
@@ -242,14 +236,8 @@ function committeeActions(view: DisputeView, line: HTMLElement): HTMLElement | f
     );
     const opinion = el("textarea", { rows: 3, "data-testid": "vote-opinion", maxlength: "4000" });
     step(
-      el("label", { class: "field" }, el("span", {}, t("dispute.yourVote")), choice),
-      el(
-        "label",
-        { class: "field" },
-        el("span", {}, t("dispute.opinion")),
-        opinion,
-        el("small", {}, t("dispute.opinionHint")),
-      ),
+      field(t("dispute.yourVote"), choice),
+      field(t("dispute.opinion"), opinion, t("dispute.opinionHint")),
       txButton(t("dispute.castVote"), "cast-vote", line, () => ({
         functionName: "castVote",
         args: [id, VOTES[choice.value as keyof typeof VOTES], hashOfText(opinion.value)],
@@ -277,7 +265,7 @@ function committeeActions(view: DisputeView, line: HTMLElement): HTMLElement | f
       el(
         "div",
         { class: "upload" },
-        el("label", { class: "field" }, el("span", {}, t("dispute.resolutionFile")), file),
+        field(t("dispute.resolutionFile"), file),
         el(
           "button",
           { type: "button", "data-testid": "upload-resolution", onclick: () => void upload() },

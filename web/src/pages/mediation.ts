@@ -15,7 +15,7 @@ import { type Key, has, label, t } from "../i18n.js";
 import type { PageContext } from "../main.js";
 import { accountName, txButton } from "../parts/chain-action.js";
 import { following } from "../parts/follow.js";
-import { card, fact, final, listOr, refusal, stateLine, when } from "../parts/view.js";
+import { card, fact, field, final, listOr, refusal, stateLine, when } from "../parts/view.js";
 import { session } from "../session.js";
 import { signInBox } from "../sign-in.js";
 import { show, showError, statusLine } from "../status.js";
@@ -310,13 +310,7 @@ function disputeForm(caseId: Hex, settlementId: Hex, line: HTMLElement): HTMLEle
     "details",
     { class: "share" },
     el("summary", {}, t("dispute.open")),
-    el(
-      "label",
-      { class: "field" },
-      el("span", {}, t("dispute.reason")),
-      reason,
-      el("small", {}, t("dispute.reasonHint")),
-    ),
+    field(t("dispute.reason"), reason, t("dispute.reasonHint")),
     txButton(t("dispute.openButton"), "open-dispute", line, () => ({
       functionName: "openDispute",
       // Subject Agreement (0): sequence and clause hash are not used.
@@ -335,7 +329,7 @@ function rulingForm(caseId: Hex, line: HTMLElement): HTMLElement {
   return el(
     "div",
     { class: "ruling" },
-    el("label", { class: "field" }, el("span", {}, t("mediation.rulingReference")), reference),
+    field(t("mediation.rulingReference"), reference),
     txButton(t("mediation.rulingConfirmed"), "ruling-confirmed", line, ruling(true)),
     txButton(t("mediation.rulingRefused"), "ruling-refused", line, ruling(false)),
   );
@@ -374,9 +368,9 @@ function collectionForm(
     { class: "card share", "data-testid": "report-collection" },
     el("summary", {}, t("collection.open")),
     el("p", { class: "meta" }, t("collection.explain")),
-    el("label", { class: "field" }, el("span", {}, t("collection.creditor")), creditor),
-    el("label", { class: "field" }, el("span", {}, t("collection.when")), at),
-    el("label", { class: "field" }, el("span", {}, t("collection.evidence")), evidence),
+    field(t("collection.creditor"), creditor),
+    field(t("collection.when"), at),
+    field(t("collection.evidence"), evidence),
     txButton(t("collection.send"), "send-collection", line, async () => {
       const file = evidence.files?.[0];
       if (file === undefined) throw new FormError("collection.noFile");

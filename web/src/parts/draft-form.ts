@@ -11,6 +11,7 @@ import { el, replace } from "../dom.js";
 import { date, parseDate, parseYuan, short, yuan } from "../format.js";
 import { t } from "../i18n.js";
 import { show, showError, statusLine } from "../status.js";
+import { field } from "./view.js";
 import type { CaseView, DocumentView, Hex } from "../types.js";
 
 const DAY = 86_400;
@@ -18,10 +19,6 @@ const DAY = 86_400;
 interface Schedule {
   instalments: { dueAt: number; amount: bigint }[];
   body: Record<string, unknown>;
-}
-
-function field(text: string, control: HTMLElement, hint?: string): HTMLElement {
-  return el("label", { class: "field" }, el("span", {}, text), control, hint !== undefined && el("small", {}, hint));
 }
 
 export function draftForm(theCase: CaseView, documents: DocumentView[], onDrafted: () => void): HTMLElement {

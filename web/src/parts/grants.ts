@@ -10,6 +10,7 @@ import { dateTime, short } from "../format.js";
 import { label, t } from "../i18n.js";
 import { session } from "../session.js";
 import { show, showError, statusLine } from "../status.js";
+import { field } from "./view.js";
 import type { DocumentView, Hex } from "../types.js";
 import { ensureAccount, signTypedData } from "../wallet.js";
 
@@ -119,12 +120,7 @@ export function sharePanel(caseId: Hex, document: DocumentView): HTMLElement {
     { class: "share", "data-testid": "share" },
     el("summary", {}, t("grants.title")),
     el("p", { class: "hint" }, t("grants.explain")),
-    el(
-      "div",
-      { class: "fields" },
-      el("label", { class: "field" }, el("span", {}, t("grants.grantee")), grantee),
-      el("label", { class: "field" }, el("span", {}, t("grants.days")), daysInput),
-    ),
+    el("div", { class: "fields" }, field(t("grants.grantee"), grantee), field(t("grants.days"), daysInput)),
     button,
     line,
     el("h4", {}, t("grants.existing")),

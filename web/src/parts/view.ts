@@ -1,12 +1,16 @@
 /**
- * Small pieces the mediation and dispute pages share: a term and its value in a `dl.facts`, a
- * chain time (unix seconds) in China Standard Time, a state line, and a read model's refusal as a
- * sentence (403 and 404 are final: the section stops asking).
+ * Small pieces pages share: a form field with its label (and hint), a term and its value in a
+ * `dl.facts`, a chain time (unix seconds) in China Standard Time, a state line, and a read model's
+ * refusal as a sentence (403 and 404 are final: the section stops asking).
  */
 import { ApiError } from "../api.js";
 import { type Child, el } from "../dom.js";
 import { errorText } from "../errors.js";
 import { dateTime } from "../format.js";
+
+/** A form control with its label, and a hint under it when given. */
+export const field = (text: string, control: HTMLElement, hint?: string): HTMLElement =>
+  el("label", { class: "field" }, el("span", {}, text), control, hint !== undefined && el("small", {}, hint));
 
 export const when = (seconds: number): string => dateTime(seconds * 1000);
 
