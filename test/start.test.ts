@@ -17,6 +17,7 @@ import { mnemonicToAccount } from "viem/accounts";
 import { LOCAL_MNEMONIC, members } from "../deploy/local/parties.js";
 import { call, signIn } from "../protocol/gateway-client.js";
 import { sha256Hex } from "../protocol/evidence.js";
+import { caseRegistryAbi } from "../server/chain/abi.js";
 import { freePort } from "./helpers/ports.js";
 
 const ROOT = process.cwd();
@@ -111,11 +112,8 @@ async function snapshot(url: string, chainUrl: string) {
   // The CaseRegistry's facts the gateway records as evidence too: standstill breaches, decided disputes.
   const mediationFacts = (
     await Promise.all(
-      [
-        "event StandstillBreached(bytes32 indexed caseId, uint32 indexed creditorId, uint40 occurredAt, bytes32 evidenceHash)",
-        "event DisputeDecided(uint256 indexed disputeId, uint8 outcome, bytes32 resolutionHash, bool applied)",
-      ].map((event) =>
-        chain.getLogs({ address: contracts.caseRegistry, event: parseAbiItem(event) as never, fromBlock: 0n }),
+      (["StandstillBreached", "DisputeDecided"] as const).map((eventName) =>
+        chain.getContractEvents({ address: contracts.caseRegistry, abi: caseRegistryAbi, eventName, fromBlock: 0n }),
       ),
     )
   ).flat().length;

@@ -205,17 +205,12 @@ export async function mediateCaseTwo(chain: Chain, lawyer: Party, two: CaseTwo):
     two.creditors.map(async (c) => ({ ...c, accountId: await accountOf(c.platform) })),
   );
   creditors.sort((a, b) => a.accountId - b.accountId);
+  const borrowerId = await accountOf(two.borrower);
   const mediationId = keccak256(toHex(`demo-mediation:${two.caseId}`));
   await chain.cases.send(
     lawyer,
     "openCase",
-    [
-      mediationId,
-      CaseType.MultiCreditor,
-      await accountOf(two.borrower),
-      creditors.map((c) => c.accountId),
-      await accountOf(mediator),
-    ],
+    [mediationId, CaseType.MultiCreditor, borrowerId, creditors.map((c) => c.accountId), await accountOf(mediator)],
     "opening the mediation case",
   );
   for (const { settlementId } of creditors) {
@@ -232,7 +227,7 @@ export async function mediateCaseTwo(chain: Chain, lawyer: Party, two: CaseTwo):
         await call<{ underStandstill: boolean }>(
           GATEWAY,
           "GET",
-          `/standstills?creditorId=${c.accountId}&borrowerId=${await accountOf(two.borrower)}`,
+          `/standstills?creditorId=${c.accountId}&borrowerId=${borrowerId}`,
         ),
         200,
         "asking about a standstill",
